@@ -1,0 +1,57 @@
+"""Entry point and the error boundary: one line per error, tracebacks only with ``--debug``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kubeguard import __version__
+from kubeguard.cli.controls_command import controls
+from kubeguard.cli.exit_codes import ExitCode
+from kubeguard.cli.scan_command import scan
+from kubeguard.model import KubeguardError
+
+EPILOG = """\b
+Exit codes:
+  0  nothing failed at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage or configuration error
+  3  scan incomplete: an input or a check failed (the report says which)
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kubeguard")
+def cli() -> None:
+    """Security posture for Kubernetes and Amazon EKS."""
+
+
+cli.add_command(scan)
+cli.add_command(controls)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code instead of raising SystemExit."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        result = cli.main(args=argv, prog_name="kubeguard", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return ExitCode.USAGE
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return ExitCode.USAGE
+    except KubeguardError as error:
+        if debug:
+            raise
+        click.echo(f"kubeguard: error: {error}", err=True)
+        return ExitCode.USAGE
+    return int(result) if isinstance(result, int) else ExitCode.CLEAN
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Posture controls, one module each; the folder a control lives in is its layer."""

@@ -1,0 +1,195 @@
+"""Kubernetes objects as read from an input, with where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: A path into a manifest: mapping keys and list indices, outermost first.
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where something was read: a file (or ``-`` for stdin), a document, a line."""
+
+    path: str
+    """File path as given by the user, ``-`` for standard input."""
+    line: int | None = None
+    """1-based line number, when known."""
+    column: int | None = None
+    """1-based column number, when known."""
+    document: int | None = None
+    """0-based index of the YAML document within the file."""
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+    def at_line(self, line: int | None) -> SourceLocation:
+        """The same document, pointing at another line."""
+        return SourceLocation(
+            self.path, line if line is not None else self.line, None, self.document
+        )
+
+
+class LineMap(dict[str, Any]):
+    """A mapping read from YAML that remembers the line of each key."""
+
+    __slots__ = ("key_lines",)
+
+    key_lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    """A sequence read from YAML that remembers the line of each item."""
+
+    __slots__ = ("item_lines",)
+
+    item_lines: list[int]
+
+
+def get_path(document: Any, path: FieldPath) -> Any:
+    """The value at ``path``, or ``None`` where the path breaks."""
+    node = document
+    for part in path:
+        if isinstance(part, str) and isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def line_of(document: Any, path: FieldPath) -> int | None:
+    """The line of the deepest part of ``path`` that exists in ``document``.
+
+    A missing field points at its nearest existing parent, which is where a fix goes.
+    """
+    line: int | None = None
+    node = document
+    for part in path:
+        if isinstance(node, LineMap) and isinstance(part, str) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+#: Kinds that live outside namespaces; every other kind defaults to the ``default`` namespace.
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "APIService",
+        "CertificateSigningRequest",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ComponentStatus",
+        "CSIDriver",
+        "CSINode",
+        "CustomResourceDefinition",
+        "IngressClass",
+        "MutatingWebhookConfiguration",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "PriorityClass",
+        "PodSecurityPolicy",
+        "RuntimeClass",
+        "StorageClass",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration",
+        "VolumeAttachment",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectKey:
+    """Identity of an object: what makes two objects the same object."""
+
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str
+
+    def __str__(self) -> str:
+        scope = f"{self.namespace}/" if self.namespace else ""
+        return f"{scope}{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class K8sObject:
+    """One Kubernetes object: the manifest as read, and its origin."""
+
+    manifest: Mapping[str, Any]
+    """The object as parsed. Never mutated."""
+    source: SourceLocation
+    """Where the object starts."""
+    metadata: Mapping[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        meta = self.manifest.get("metadata")
+        object.__setattr__(self, "metadata", meta if isinstance(meta, Mapping) else {})
+
+    @property
+    def kind(self) -> str:
+        """The ``kind`` field, empty if missing or not a string."""
+        kind = self.manifest.get("kind")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        """The ``apiVersion`` field, empty if missing or not a string."""
+        version = self.manifest.get("apiVersion")
+        return version if isinstance(version, str) else ""
+
+    @property
+    def name(self) -> str:
+        """``metadata.name`` (or ``generateName``), empty if neither is set."""
+        name = self.metadata.get("name") or self.metadata.get("generateName")
+        return str(name) if name is not None else ""
+
+    @property
+    def namespace(self) -> str | None:
+        """``metadata.namespace`` as written; ``None`` when the manifest leaves it unset."""
+        namespace = self.metadata.get("namespace")
+        return str(namespace) if namespace is not None else None
+
+    @property
+    def effective_namespace(self) -> str | None:
+        """The namespace the object lands in: ``default`` when unset, ``None`` if cluster-scoped."""
+        if self.kind in CLUSTER_SCOPED_KINDS:
+            return None
+        return self.namespace or "default"
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        """``metadata.labels``, empty if missing or malformed."""
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, Mapping) else {}
+
+    @property
+    def annotations(self) -> Mapping[str, str]:
+        """``metadata.annotations``, empty if missing or malformed."""
+        annotations = self.metadata.get("annotations")
+        return annotations if isinstance(annotations, Mapping) else {}
+
+    @property
+    def key(self) -> ObjectKey:
+        """The object's identity."""
+        return ObjectKey(self.api_version, self.kind, self.namespace, self.name)
+
+    def location_of(self, path: FieldPath) -> SourceLocation:
+        """Where the field at ``path`` (or its nearest existing parent) is written."""
+        return self.source.at_line(line_of(self.manifest, path))

@@ -1,0 +1,95 @@
+"""JSON report: a documented, stable schema (``kubeguard.scan/v1``, see docs/json-schema.md).
+
+Fields are only ever added within a schema version; a rename or removal bumps it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from kubeguard import __version__
+from kubeguard.findings import ScanResult
+from kubeguard.model import Finding, RuleInfo, Status
+from kubeguard.report.options import ReportOptions
+
+SCHEMA = "kubeguard.scan/v1"
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    """The whole scan as one JSON document."""
+    listed = [
+        finding
+        for finding in result.findings
+        if finding.status in (Status.FAIL, Status.ERROR) or options.show_passed
+        if finding.suppressed_by is None or options.show_suppressed
+    ]
+    document = {
+        "schema": SCHEMA,
+        "tool": {"name": "kubeguard", "version": __version__},
+        "settings": dict(result.settings),
+        "summary": {
+            "objects": result.objects,
+            "controls": len(result.rules),
+            "incomplete": result.incomplete,
+            "counts": result.counts(),
+            "failed_by_severity": _by_severity(result),
+        },
+        "findings": [_finding(f, result.rules.get(f.control_id)) for f in listed],
+        "expired_exceptions": [
+            {"controls": list(rule.controls), "reason": rule.reason, "expires": str(rule.expires)}
+            for rule in result.expired_exceptions
+        ],
+        "notes": (
+            [{"location": str(note.location), "message": note.message} for note in result.notes]
+            if options.verbose
+            else []
+        ),
+    }
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _by_severity(result: ScanResult) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in result.failures():
+        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
+    return counts
+
+
+def _finding(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
+    resource = finding.resource
+    location = finding.location
+    return {
+        "control_id": finding.control_id,
+        "title": rule.title if rule else None,
+        "layer": finding.layer.value if finding.layer else None,
+        "severity": finding.severity.value,
+        "status": finding.status.value,
+        "message": finding.message,
+        "resource": (
+            {
+                "api_version": resource.api_version,
+                "kind": resource.kind,
+                "namespace": resource.namespace,
+                "name": resource.name,
+            }
+            if resource
+            else None
+        ),
+        "location": (
+            {
+                "path": location.path,
+                "line": location.line,
+                "column": location.column,
+                "document": location.document,
+            }
+            if location
+            else None
+        ),
+        "evidence": [{"path": item.dotted, "value": item.value} for item in finding.evidence],
+        "remediation": rule.remediation if rule else None,
+        "references": {key: list(ids) for key, ids in rule.refs.items()} if rule else {},
+        "fingerprint": finding.fingerprint,
+        "suppressed_by": finding.suppressed_by,
+    }

@@ -1,0 +1,127 @@
+"""The one place where sources, engines and findings are wired together.
+
+The CLI, the server and library users call :func:`scan_manifests`; it reads the inputs, builds
+the inventory, runs the selected controls, applies exceptions and returns everything a report
+needs, including every input that could not be read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from kubeguard.config import Config
+from kubeguard.engines.posture import (
+    PostureSettings,
+    evaluate,
+    load_controls,
+    select_controls,
+)
+from kubeguard.findings import Note, ScanResult, apply_exceptions, expired_rules
+from kubeguard.model import (
+    ControlId,
+    Finding,
+    Inventory,
+    K8sObject,
+    Layer,
+    Severity,
+    SourceError,
+    Status,
+    fingerprint,
+)
+from kubeguard.sources import SkippedDocument, read_manifests
+from kubeguard.sources.manifests import DEFAULT_MAX_FILE_BYTES
+
+#: Control id of findings about inputs that could not be read.
+UNREADABLE_INPUT = ControlId("KG-INPUT-001")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """What to scan and how."""
+
+    settings: PostureSettings = field(default_factory=PostureSettings)
+    framework: str | None = None
+    """Only controls mapped to this framework (``pss``, ``cis-eks`` …)."""
+    layers: tuple[Layer, ...] = ()
+    """Only controls of these layers; empty for all."""
+    config: Config = field(default_factory=Config)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    debug: bool = False
+
+
+def scan_manifests(
+    inputs: Iterable[str], options: ScanOptions | None = None, *, stdin: BinaryIO | None = None
+) -> ScanResult:
+    """Scan manifest files, folders or ``-`` (stdin) with the posture controls."""
+    options = options or ScanOptions()
+    objects: list[K8sObject] = []
+    errors: list[Finding] = []
+    skipped: list[SkippedDocument] = []
+    for item in read_manifests(inputs, max_file_bytes=options.max_file_bytes, stdin=stdin):
+        if isinstance(item, K8sObject):
+            objects.append(item)
+        elif isinstance(item, SkippedDocument):
+            skipped.append(item)
+        else:
+            errors.append(input_error(item))
+    return scan_objects(objects, options, input_errors=errors, skipped=skipped)
+
+
+def scan_objects(
+    objects: Iterable[K8sObject],
+    options: ScanOptions | None = None,
+    *,
+    input_errors: Iterable[Finding] = (),
+    skipped: Iterable[SkippedDocument] = (),
+) -> ScanResult:
+    """Scan objects already read (from any source)."""
+    options = options or ScanOptions()
+    inventory = Inventory(objects)
+    controls = select_controls(
+        load_controls(), options.settings, framework=options.framework, layers=options.layers
+    )
+    findings = list(input_errors)
+    findings.extend(evaluate(inventory, controls, options.settings, debug=options.debug))
+    today = datetime.date.today()
+    rules = options.config.exceptions
+    return ScanResult(
+        findings=apply_exceptions(findings, inventory, rules, today),
+        rules={control.id: control.info for control in controls},
+        objects=len(inventory),
+        notes=[Note(item.location, item.reason) for item in skipped],
+        expired_exceptions=expired_rules(rules, today),
+        settings=_describe(options),
+    )
+
+
+def _describe(options: ScanOptions) -> dict[str, str]:
+    settings = options.settings
+    described = {
+        "pss_level": settings.pss_level.value,
+        "pss_version": "latest" if settings.pss_version is None else f"v1.{settings.pss_version}",
+    }
+    if options.framework:
+        described["framework"] = options.framework
+    if options.layers:
+        described["layers"] = ",".join(layer.value for layer in options.layers)
+    return described
+
+
+def input_error(error: SourceError) -> Finding:
+    """An input that could not be read, as an ERROR finding."""
+    location = error.location
+    return Finding(
+        control_id=UNREADABLE_INPUT,
+        layer=None,
+        severity=Severity.HIGH,
+        status=Status.ERROR,
+        resource=None,
+        message=error.message,
+        location=location,
+        fingerprint=fingerprint(
+            UNREADABLE_INPUT, None, f"{location.path}:{location.document}" if location else ""
+        ),
+    )

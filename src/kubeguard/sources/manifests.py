@@ -1,0 +1,156 @@
+"""Kubernetes manifests from files, folders and standard input.
+
+A source never judges: it yields the objects it read, an error for every input it could not read
+(with file and position), and a note for every document it skipped as not Kubernetes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kubeguard.model import K8sObject, LineList, SourceError, SourceLocation
+from kubeguard.sources.yaml_documents import Document, read_documents
+
+#: File suffixes read when walking a folder; a file named explicitly is read whatever its name.
+MANIFEST_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+#: Largest input read, in bytes. The API server refuses requests over 3 MiB and etcd objects over
+#: 1.5 MiB, so even a generous bundle of manifests stays far below this.
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedDocument:
+    """A document that parsed but is not a Kubernetes object (reported in verbose mode)."""
+
+    location: SourceLocation
+    reason: str
+
+
+ManifestItem = K8sObject | SourceError | SkippedDocument
+
+
+def read_manifests(
+    inputs: Iterable[str],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    stdin: BinaryIO | None = None,
+) -> Iterator[ManifestItem]:
+    """Read every object from ``inputs`` (files, folders searched recursively, ``-`` for stdin)."""
+    for given in inputs:
+        if given == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_bytes(stream.read(max_file_bytes + 1), STDIN, max_file_bytes)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from read_file(file, max_file_bytes=max_file_bytes)
+        elif path.exists():
+            yield from read_file(path, max_file_bytes=max_file_bytes)
+        else:
+            yield SourceError("no such file or folder", location=SourceLocation(given))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Manifest files below ``folder`` in a stable order, skipping hidden folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if Path(name).suffix.lower() in MANIFEST_SUFFIXES:
+                yield Path(root, name)
+
+
+def read_file(
+    path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Iterator[ManifestItem]:
+    """Read one file; every problem is yielded, never raised."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            yield _too_large(name, size, max_file_bytes)
+            return
+        with path.open("rb") as handle:
+            data = handle.read(max_file_bytes + 1)
+    except OSError as error:
+        yield SourceError(f"cannot read: {error.strerror or error}", location=SourceLocation(name))
+        return
+    yield from _read_bytes(data, name, max_file_bytes)
+
+
+def _too_large(name: str, size: int, limit: int) -> SourceError:
+    return SourceError(
+        f"file is {size / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit "
+        "(raise it with --max-file-size)",
+        location=SourceLocation(name),
+    )
+
+
+def _read_bytes(data: bytes, name: str, max_file_bytes: int) -> Iterator[ManifestItem]:
+    if len(data) > max_file_bytes:
+        yield _too_large(name, len(data), max_file_bytes)
+        return
+    text = _decode(data, name)
+    if isinstance(text, SourceError):
+        yield text
+        return
+    for item in read_documents(text, name):
+        if isinstance(item, Document):
+            yield from _objects(item.value, item.location)
+        else:
+            yield item
+
+
+def _decode(data: bytes, name: str) -> str | SourceError:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        offset = data.index(b"\x00")
+        return SourceError(
+            f"binary data (NUL byte at offset {offset}), not YAML or JSON",
+            location=SourceLocation(name, data.count(b"\n", 0, offset) + 1),
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            return _not_text(name, data, error)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return _not_text(name, data, error)
+
+
+def _not_text(name: str, data: bytes, error: UnicodeDecodeError) -> SourceError:
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    return SourceError(
+        f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})",
+        location=SourceLocation(
+            name, data.count(b"\n", 0, error.start) + 1, error.start - line_start + 1
+        ),
+    )
+
+
+def _objects(value: Any, location: SourceLocation) -> Iterator[K8sObject | SkippedDocument]:
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        shape = "a list" if isinstance(value, list) else "a scalar"
+        yield SkippedDocument(location, f"document is {shape}, not a Kubernetes object")
+        return
+    kind = value.get("kind")
+    if not isinstance(kind, str) or not isinstance(value.get("apiVersion"), str):
+        yield SkippedDocument(location, "no apiVersion and kind: not a Kubernetes object")
+        return
+    items = value.get("items")
+    if kind.endswith("List") and isinstance(items, LineList):
+        for index, item in enumerate(items):
+            yield from _objects(item, location.at_line(items.item_lines[index]))
+        return
+    yield K8sObject(value, location)
