@@ -70,6 +70,7 @@ def split_documents(text: str) -> Iterator[tuple[int, str]]:
 
 def read_documents(text: str, path: str) -> Iterator[Document | SourceError]:
     """Parse every document of ``text``; a broken one yields its error and parsing goes on."""
+    syntax = "JSON" if path.lower().endswith(".json") else "YAML"
     index = 0
     for first_line, chunk in split_documents(text):
         if not chunk.strip():
@@ -92,14 +93,14 @@ def read_documents(text: str, path: str) -> Iterator[Document | SourceError]:
             mark = error.problem_mark or error.context_mark
             line = first_line + mark.line if mark else first_line
             column = mark.column + 1 if mark else None
-            problem = error.problem or error.context or "invalid YAML"
+            problem = error.problem or error.context or "unreadable"
             yield SourceError(
-                f"invalid YAML: {problem}", location=SourceLocation(path, line, column, index)
+                f"invalid {syntax}: {problem}", location=SourceLocation(path, line, column, index)
             )
             index += 1
         except yaml.YAMLError as error:
             yield SourceError(
-                f"invalid YAML: {error}", location=SourceLocation(path, first_line, None, index)
+                f"invalid {syntax}: {error}", location=SourceLocation(path, first_line, None, index)
             )
             index += 1
         finally:
@@ -176,7 +177,7 @@ class _Builder:
                 merged.extend(self._merge_sources(value_node))
                 continue
             value, child_size = self._build(value_node)
-            key = _key_text(key_node)
+            key = self._key_text(key_node)
             mapping[key] = value
             lines[key] = self._line(key_node)
             size += child_size
@@ -188,6 +189,17 @@ class _Builder:
             size += source_size
         mapping.key_lines = lines
         return mapping, size
+
+    def _key_text(self, node: Node) -> str:
+        """Keys become strings, as in the JSON kubectl sends (``true``, ``80``, ``=``)."""
+        if isinstance(node, ScalarNode):
+            value = _scalar(node)
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return str(node.value) if value is None else str(value)
+        raise SourceError(
+            "mapping keys must be scalars", location=SourceLocation("", self._line(node))
+        )
 
     def _merge_sources(self, node: Node) -> list[tuple[LineMap, int]]:
         candidates = node.value if isinstance(node, SequenceNode) else [node]
@@ -201,17 +213,6 @@ class _Builder:
                 )
             sources.append((value, size))
         return sources
-
-
-def _key_text(node: Node) -> str:
-    if isinstance(node, ScalarNode):
-        value = _scalar(node)
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(node.value) if value is None else str(value)
-    raise SourceError(
-        "mapping keys must be scalars", location=SourceLocation("", node.start_mark.line + 1)
-    )
 
 
 def _scalar(node: ScalarNode) -> Any:
