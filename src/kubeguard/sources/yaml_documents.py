@@ -31,6 +31,10 @@ from kubeguard.model import LineList, LineMap, SourceError, SourceLocation
 #: in the same spirit); far above any real manifest, far below what exhausts memory.
 MAX_EXPANDED_NODES = 1_000_000
 
+#: Deepest nesting of mappings and lists accepted; real manifests, CRD schemas included, stay
+#: under 40, and libyaml itself stops at 1,000.
+MAX_DEPTH = 200
+
 # kubectl's YAMLReader ends a document at a line that starts with "---" followed only by blanks or
 # a comment.
 _SEPARATOR = re.compile(r"^---[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
@@ -41,6 +45,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _TRUE_WORDS = frozenset({"yes", "true", "on", "y"})
 
 _SCALARS = SafeConstructor()
@@ -75,7 +81,7 @@ def read_documents(text: str, path: str) -> Iterator[Document | SourceError]:
     for first_line, chunk in split_documents(text):
         if not chunk.strip():
             continue
-        loader = yaml.CSafeLoader(chunk)
+        loader = _Loader(chunk)
         try:
             while loader.check_node():
                 node = loader.get_node()
@@ -112,83 +118,134 @@ def _at(error: SourceError, path: str, index: int) -> SourceLocation:
     return SourceLocation(path, line, None, index)
 
 
+# Implicit tags by first character, as PyYAML's YAML 1.1 resolver has them, minus the ones whose
+# value stays text anyway (timestamps, '=' and the '!&*' placeholders).
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if tag in (_NULL, _BOOL, _INT, _FLOAT, _MERGE)
+    ]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser and composer with a leaner tag resolver.
+
+    The composer asks for a tag for every node; PyYAML's general resolver also walks path
+    resolvers nobody registers here, and costs a third of the parse.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 class _Builder:
-    """Turns one node tree into Python values, bounding alias expansion."""
+    """Turns one node tree into Python values.
+
+    Aliases share the value already built; what a consumer would walk through them is counted,
+    and a document expanding past MAX_EXPANDED_NODES is refused. Nesting deeper than MAX_DEPTH
+    (real manifests stay under 40) is refused before Python's own recursion limit is reached.
+    """
 
     def __init__(self, first_line: int) -> None:
-        self._line_offset = first_line
-        self._built: dict[int, tuple[Any, int]] = {}
+        self._offset = first_line
+        self._built: dict[int, Any] = {}
+        self._open: set[int] = set()
+        self._sizes: dict[int, int] = {}
         self._expanded = 0
-
-    def _line(self, node: Node) -> int:
-        return int(self._line_offset + node.start_mark.line)
+        self._depth = 0
 
     def build(self, node: Node) -> Any:
-        value, _ = self._build(node)
-        return value
+        if type(node) is ScalarNode:
+            return _scalar(node)
+        return self._collection(node)
 
-    def _build(self, node: Node) -> tuple[Any, int]:
-        """Return the value and how many nodes it expands to."""
-        known = self._built.get(id(node))
+    def _error(self, message: str, node: Node) -> SourceError:
+        return SourceError(
+            message, location=SourceLocation("", self._offset + node.start_mark.line)
+        )
+
+    def _collection(self, node: Node) -> Any:
+        key = id(node)
+        known = self._built.get(key)
         if known is not None:
-            # An alias: the value is shared, but a consumer walking it pays its full size.
-            self._count(known[1], node)
+            self._count(self._size_of(known), node)
             return known
-        if isinstance(node, ScalarNode):
-            result: tuple[Any, int] = (_scalar(node), 1)
-        elif isinstance(node, SequenceNode):
-            result = self._sequence(node)
-        elif isinstance(node, MappingNode):
-            result = self._mapping(node)
-        else:  # pragma: no cover - libyaml produces only the three node kinds
-            raise SourceError("unsupported YAML node")
+        if key in self._open:
+            raise self._error("recursive alias: a node contains itself", node)
         self._count(1, node)
-        self._built[id(node)] = result
-        return result
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise self._error(f"nested deeper than {MAX_DEPTH} levels", node)
+        self._open.add(key)
+        value = self._mapping(node) if type(node) is MappingNode else self._sequence(node)
+        self._open.discard(key)
+        self._depth -= 1
+        self._built[key] = value
+        return value
 
     def _count(self, size: int, node: Node) -> None:
         self._expanded += size
         if self._expanded > MAX_EXPANDED_NODES:
-            raise SourceError(
+            raise self._error(
                 f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases "
                 "(an alias bomb?)",
-                location=SourceLocation("", self._line(node)),
+                node,
             )
 
-    def _sequence(self, node: SequenceNode) -> tuple[LineList, int]:
+    def _size_of(self, value: Any) -> int:
+        """Collections a walk over ``value`` visits, aliases expanded; memoised."""
+        if not isinstance(value, LineMap | LineList):
+            return 0
+        known = self._sizes.get(id(value))
+        if known is None:
+            children = value.values() if isinstance(value, LineMap) else value
+            known = 1 + sum(self._size_of(child) for child in children)
+            self._sizes[id(value)] = known
+        return known
+
+    def _sequence(self, node: SequenceNode) -> LineList:
         items = LineList()
         lines = []
-        size = 1
+        offset = self._offset
         for child in node.value:
-            value, child_size = self._build(child)
-            items.append(value)
-            lines.append(self._line(child))
-            size += child_size
+            items.append(_scalar(child) if type(child) is ScalarNode else self._collection(child))
+            lines.append(offset + child.start_mark.line)
         items.item_lines = lines
-        return items, size
+        return items
 
-    def _mapping(self, node: MappingNode) -> tuple[LineMap, int]:
+    def _mapping(self, node: MappingNode) -> LineMap:
         mapping = LineMap()
         lines: dict[str, int] = {}
-        size = 1
-        merged: list[tuple[LineMap, int]] = []
+        offset = self._offset
+        merged: list[LineMap] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if type(key_node) is ScalarNode and key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node))
                 continue
-            value, child_size = self._build(value_node)
-            key = self._key_text(key_node)
-            mapping[key] = value
-            lines[key] = self._line(key_node)
-            size += child_size
-        for source, source_size in merged:
+            else:
+                key = self._key_text(key_node)
+            if type(value_node) is ScalarNode:
+                mapping[key] = _scalar(value_node)
+            else:
+                mapping[key] = self._collection(value_node)
+            lines[key] = offset + key_node.start_mark.line
+        for source in merged:
             for key, value in source.items():
                 if key not in mapping:
                     mapping[key] = value
-                    lines[key] = source.key_lines.get(key, self._line(node))
-            size += source_size
+                    lines[key] = source.key_lines.get(key, offset + node.start_mark.line)
         mapping.key_lines = lines
-        return mapping, size
+        return mapping
 
     def _key_text(self, node: Node) -> str:
         """Keys become strings, as in the JSON kubectl sends (``true``, ``80``, ``=``)."""
@@ -197,21 +254,17 @@ class _Builder:
             if isinstance(value, bool):
                 return "true" if value else "false"
             return str(node.value) if value is None else str(value)
-        raise SourceError(
-            "mapping keys must be scalars", location=SourceLocation("", self._line(node))
-        )
+        raise self._error("mapping keys must be scalars", node)
 
-    def _merge_sources(self, node: Node) -> list[tuple[LineMap, int]]:
+    def _merge_sources(self, node: Node) -> list[LineMap]:
         candidates = node.value if isinstance(node, SequenceNode) else [node]
         sources = []
         for candidate in candidates:
-            value, size = self._build(candidate)
+            value = self.build(candidate)
             if not isinstance(value, LineMap):
-                raise SourceError(
-                    "merge key '<<' needs a mapping or a list of mappings",
-                    location=SourceLocation("", self._line(candidate)),
-                )
-            sources.append((value, size))
+                raise self._error("merge key '<<' needs a mapping or a list of mappings", candidate)
+            self._count(self._size_of(value), candidate)
+            sources.append(value)
         return sources
 
 

@@ -10,7 +10,7 @@ import pytest
 from kubeguard.model import K8sObject, SourceError
 from kubeguard.scan import UNREADABLE_INPUT, scan_manifests
 from kubeguard.sources import read_manifests
-from kubeguard.sources.yaml_documents import MAX_EXPANDED_NODES
+from kubeguard.sources.yaml_documents import MAX_DEPTH, MAX_EXPANDED_NODES
 
 GOOD_POD = """\
 apiVersion: v1
@@ -195,3 +195,23 @@ def test_non_kubernetes_yaml_is_skipped_with_a_note(tmp_path: Path) -> None:
     assert [note.message for note in result.notes] == [
         "no apiVersion and kind: not a Kubernetes object"
     ]
+
+
+@pytest.mark.parametrize("text", ["a: &a [*a]\n", "a: &a {b: *a}\n"])
+def test_recursive_alias_is_refused(tmp_path: Path, text: str) -> None:
+    error = _only_error(_read(tmp_path, "loop.yaml", text))
+    assert "recursive alias" in error.message
+
+
+def test_nesting_past_our_limit_but_within_libyaml_is_refused(tmp_path: Path) -> None:
+    error = _only_error(_read(tmp_path, "deep.yaml", "- " * (MAX_DEPTH + 50) + "1\n"))
+    assert f"deeper than {MAX_DEPTH}" in error.message
+
+
+def test_merge_keys_as_kubectl_reads_them(tmp_path: Path) -> None:
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+        "base: &base {a: '1', b: '2'}\ndata:\n  <<: [*base, {c: '3'}]\n  b: override\n"
+    )
+    objects = [o for o in _read(tmp_path, "merge.yaml", text) if isinstance(o, K8sObject)]
+    assert objects[0].manifest["data"] == {"a": "1", "b": "override", "c": "3"}
