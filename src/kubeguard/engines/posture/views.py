@@ -135,6 +135,11 @@ class ContainerView:
             if isinstance(port, Mapping):
                 yield index, port
 
+    @property
+    def label(self) -> str:
+        """How messages name this container: ``container 'app'``, ``initContainer 'setup'``."""
+        return f"{self.group[:-1]} {self.name!r}"
+
 
 @dataclass(frozen=True, slots=True)
 class WorkloadView:
