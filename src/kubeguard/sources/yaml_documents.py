@@ -185,7 +185,12 @@ class _Builder:
         if self._depth > MAX_DEPTH:
             raise self._error(f"nested deeper than {MAX_DEPTH} levels", node)
         self._open.add(key)
-        value = self._mapping(node) if type(node) is MappingNode else self._sequence(node)
+        if isinstance(node, MappingNode):
+            value: LineMap | LineList = self._mapping(node)
+        elif isinstance(node, SequenceNode):
+            value = self._sequence(node)
+        else:  # pragma: no cover - libyaml composes only scalars, sequences and mappings
+            raise self._error("unsupported YAML node", node)
         self._open.discard(key)
         self._depth -= 1
         self._built[key] = value
