@@ -44,5 +44,5 @@ def test_versions_parse_and_reject() -> None:
     assert parse_pss_version("latest") is None
     assert parse_pss_version("v1.25") == 25
     for bad in ("1.25", "v2.0", "v1.x", ""):
-        with pytest.raises(ConfigError, match="v1.N or latest"):
+        with pytest.raises(ConfigError, match=r"v1\.N or latest"):
             parse_pss_version(bad)
