@@ -127,3 +127,9 @@ def test_selection_by_framework_layer_and_pss_level() -> None:
         controls, PostureSettings(pss_level=PssLevel.PRIVILEGED), framework="pss"
     )
     assert privileged_level == []
+
+
+def test_pss_reference_names_level_and_check() -> None:
+    privileged = next(c for c in load_controls() if c.id == "KG-POD-001")
+    assert privileged.pss_check == "privileged"
+    assert privileged.info.refs["pss"] == ("baseline/privileged",)

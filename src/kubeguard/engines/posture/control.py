@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from kubeguard.engines.posture.pss import PSS_CHECKS
 from kubeguard.engines.posture.settings import PostureSettings
 from kubeguard.engines.posture.views import ObjectView, WorkloadView
 from kubeguard.model import ControlId, FieldPath, Inventory, Layer, RuleInfo, Severity
@@ -86,7 +87,10 @@ class Control(Generic[Subject]):
 
     @property
     def info(self) -> RuleInfo:
-        """The metadata reports show."""
+        """The metadata reports show; a PSS reference names its level too (``baseline/privileged``)."""
+        refs = dict(self.refs)
+        if self.pss_check is not None:
+            refs["pss"] = (f"{PSS_CHECKS[self.pss_check].level}/{self.pss_check}",)
         return RuleInfo(
             id=self.id,
             title=self.title,
@@ -95,7 +99,7 @@ class Control(Generic[Subject]):
             summary=self.summary,
             rationale=self.rationale,
             remediation=self.remediation,
-            refs=self.refs,
+            refs=refs,
         )
 
     @property
