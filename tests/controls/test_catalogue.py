@@ -8,6 +8,7 @@ import pytest
 
 from kubeguard.engines.posture import Control, load_controls
 from kubeguard.engines.posture.control import FRAMEWORKS, PEERS
+from kubeguard.engines.posture.pss import PSS_CHECKS
 from kubeguard.model import Layer
 from tests.controls.test_fixtures import _control_folder
 
@@ -40,6 +41,9 @@ def test_control_metadata(control: Control[Any]) -> None:
     assert control.remediation
     unknown = set(control.refs) - set(FRAMEWORKS) - set(PEERS)
     assert not unknown, f"{control.id} refers to unknown frameworks {unknown}"
+    if control.pss_check is not None:
+        assert control.pss_check in PSS_CHECKS, f"{control.id}: unknown PSS check"
+        assert len(control.refs["pss"]) == 1, f"{control.id} implements one PSS check"
     folder = _control_folder(control)
     assert list(folder.glob("pass-*.yaml")), f"{control.id} has no pass- fixture in {folder}"
     assert list(folder.glob("fail-*.yaml")), f"{control.id} has no fail- fixture in {folder}"
