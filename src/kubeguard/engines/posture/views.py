@@ -140,6 +140,12 @@ class ContainerView:
         """How messages name this container: ``container 'app'``, ``initContainer 'setup'``."""
         return f"{self.group[:-1]} {self.name!r}"
 
+    def volume_mounts(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """``(index, mount)`` for each well-formed entry of ``volumeMounts``."""
+        for index, mount in enumerate(as_list(self.raw.get("volumeMounts"))):
+            if isinstance(mount, Mapping):
+                yield index, mount
+
 
 @dataclass(frozen=True, slots=True)
 class WorkloadView:
