@@ -11,10 +11,11 @@ is pulled as ``:latest``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kubeguard.engines.posture.views import ContainerView, WorkloadView
+from kubeguard.engines.posture.control import Violation
+from kubeguard.engines.posture.views import WorkloadView
 
 DOCKER_HUB = "docker.io"
 #: Other names of Docker Hub that normalise to :data:`DOCKER_HUB`.
@@ -117,18 +118,27 @@ def default_pull_policy(image: str | None) -> str:
     return "Always" if ref is not None and ref.pulled_tag == LATEST else "IfNotPresent"
 
 
-def container_images(
-    workload: WorkloadView,
-) -> Iterator[tuple[ContainerView, str, ImageRef | None]]:
-    """``(container, image as written, parsed reference or None)`` for containers with an image.
+def image_violations(
+    workload: WorkloadView, judge: Callable[[ImageRef | None], str | None]
+) -> Iterator[Violation]:
+    """One violation per container whose image ``judge`` finds a problem with.
 
+    ``judge`` gets the parsed reference (``None`` if the image is not a valid reference) and
+    returns what is wrong, worded to follow "image 'x' of container 'y'", or ``None``.
     Containers whose ``image`` is missing or not a string are left out: there is no reference to
     judge, and the API server rejects them anyway.
     """
     for container in workload.containers():
         image = container.image
-        if image is not None:
-            yield container, image, parse_image(image)
+        if image is None:
+            continue
+        problem = judge(parse_image(image))
+        if problem is not None:
+            yield Violation(
+                path=container.path("image"),
+                message=f"image {image!r} of {container.label} {problem}",
+                value=image,
+            )
 
 
 def _split_registry(name: str) -> tuple[str, str]:
