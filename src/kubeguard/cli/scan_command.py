@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -25,7 +27,7 @@ SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
     "--format",
     "output_format",
     type=click.Choice([f.value for f in OutputFormat]),
-    default=OutputFormat.JSON.value,
+    default=OutputFormat.TABLE.value,
     show_default=True,
     help="Report format.",
 )
@@ -114,16 +116,25 @@ def scan(
         show_suppressed=show_suppressed,
         show_passed=show_passed,
         verbose=verbose,
-        color=not no_color and output is None,
+        color=_use_color(no_color=no_color, to_file=output is not None),
         fail_on=threshold,
     )
     text = render(result, OutputFormat(output_format), report_options)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
-    _report_errors(result, to_stderr=output is not None or output_format != "table")
+        click.echo(text, nl=False, color=report_options.color)
+    _report_errors(
+        result, to_stderr=output is not None or output_format != OutputFormat.TABLE.value
+    )
     return _exit_code(result, threshold)
+
+
+def _use_color(*, no_color: bool, to_file: bool) -> bool:
+    """Colour only on a terminal, and never when asked not to (``--no-color`` or ``NO_COLOR``)."""
+    if no_color or to_file or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
 
 
 def _report_errors(result: ScanResult, *, to_stderr: bool) -> None:

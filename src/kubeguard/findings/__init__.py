@@ -6,6 +6,7 @@ from kubeguard.findings.exceptions import (
     ExceptionRule,
     apply_exceptions,
     expired_rules,
+    suppressed_inline,
 )
 from kubeguard.findings.result import Note, ScanResult
 
@@ -17,4 +18,5 @@ __all__ = [
     "ScanResult",
     "apply_exceptions",
     "expired_rules",
+    "suppressed_inline",
 ]

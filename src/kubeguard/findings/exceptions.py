@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from kubeguard.model import Finding, Inventory, ObjectKey, Status
+from kubeguard.model.resource import CLUSTER_SCOPED_KINDS
 
 #: Annotation listing control ids to ignore on this object (comma-separated).
 IGNORE_ANNOTATION = "kubeguard.io/ignore"
 #: Annotation giving the reason for the ignore annotation.
 IGNORE_REASON_ANNOTATION = "kubeguard.io/ignore-reason"
+#: How ``Finding.suppressed_by`` starts when the annotation, not the config file, suppressed it.
+_INLINE_PREFIX = f"annotation {IGNORE_ANNOTATION}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class ExceptionRule:
         if resource is None:
             return not (self.namespaces or self.names or self.kinds)
         return (
-            _glob_or_any(self.namespaces, resource.namespace or "default")
+            _glob_or_any(self.namespaces, _namespace_of(resource))
             and _glob_or_any(self.names, resource.name)
             and _glob_or_any(self.kinds, resource.kind)
         )
@@ -52,6 +55,13 @@ class ExceptionRule:
         """How a suppressed finding names this exception."""
         until = f" until {self.expires.isoformat()}" if self.expires else ""
         return f"config exception: {self.reason}{until}"
+
+
+def _namespace_of(resource: ObjectKey) -> str:
+    """The namespace the object lands in; empty for cluster-scoped kinds, which have none."""
+    if resource.kind in CLUSTER_SCOPED_KINDS:
+        return ""
+    return resource.namespace or "default"
 
 
 def _any_glob(patterns: Sequence[str], value: str) -> bool:
@@ -108,4 +118,9 @@ def _inline_reason(
     ids, reason = annotated[finding.resource]
     if finding.control_id not in ids:
         return None
-    return f"annotation {IGNORE_ANNOTATION}" + (f": {reason}" if reason else "")
+    return _INLINE_PREFIX + (f": {reason}" if reason else "")
+
+
+def suppressed_inline(finding: Finding) -> bool:
+    """Whether an annotation on the object itself (not the config file) suppressed ``finding``."""
+    return finding.suppressed_by is not None and finding.suppressed_by.startswith(_INLINE_PREFIX)
