@@ -48,7 +48,8 @@ def token_mount(workload: WorkloadView, inventory: Inventory) -> TokenMount:
     if account is None:
         return TokenMount(
             True,
-            f"the pod leaves {AUTOMOUNT_FIELD} unset and ServiceAccount {name!r} is not in the scan",
+            f"the pod leaves {AUTOMOUNT_FIELD} unset and ServiceAccount {name!r} "
+            "is not in the scan",
         )
     account_setting = as_bool(get(account.manifest, AUTOMOUNT_FIELD))
     if account_setting is not None:
