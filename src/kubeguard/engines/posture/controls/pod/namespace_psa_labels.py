@@ -55,11 +55,11 @@ def check(namespace: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from _invalid_values(namespace)
     enforced = levels.get(ENFORCE)
     if enforced is None:
-        reporting = " and ".join(mode for mode in MODES if mode in levels)
+        reporting = " and ".join(f"{mode}s" for mode in MODES if mode in levels)
         yield Violation(
             path=("metadata", "labels"),
             message=(
-                f"Pod Security is only set to {reporting}, which report but block nothing; "
+                f"Pod Security only {reporting}, blocking no pod; "
                 f"add {LABEL_PREFIX}{ENFORCE} once the pods comply"
             ),
         )
