@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from kubeguard import __version__
-from kubeguard.findings import ScanResult
+from kubeguard.findings import ExceptionRule, ScanResult
 from kubeguard.model import Finding, RuleInfo, Status
 from kubeguard.report.options import ReportOptions
 
@@ -37,10 +37,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "failed_by_severity": _by_severity(result),
         },
         "findings": [_finding(f, result.rules.get(f.control_id)) for f in listed],
-        "expired_exceptions": [
-            {"controls": list(rule.controls), "reason": rule.reason, "expires": str(rule.expires)}
-            for rule in result.expired_exceptions
-        ],
+        "expired_exceptions": [_exception(rule) for rule in result.expired_exceptions],
         "notes": (
             [{"location": str(note.location), "message": note.message} for note in result.notes]
             if options.verbose
@@ -48,6 +45,17 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         ),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _exception(rule: ExceptionRule) -> dict[str, Any]:
+    return {
+        "controls": list(rule.controls),
+        "reason": rule.reason,
+        "expires": rule.expires.isoformat() if rule.expires else None,
+        "namespaces": list(rule.namespaces),
+        "names": list(rule.names),
+        "kinds": list(rule.kinds),
+    }
 
 
 def _by_severity(result: ScanResult) -> dict[str, int]:
