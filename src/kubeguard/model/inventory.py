@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from kubeguard.model.resource import K8sObject
+
+T = TypeVar("T")
 
 
 class Inventory:
@@ -22,6 +25,7 @@ class Inventory:
         self._by_kind_ns: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], K8sObject] = {}
         self._by_label: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
+        self._derived: dict[Hashable, Any] = {}
         for obj in objects:
             self.add(obj)
 
@@ -61,6 +65,17 @@ class Inventory:
         return [
             obj for obj in candidates if all(obj.labels.get(k) == v for k, v in selector.items())
         ]
+
+    def derived(self, key: Hashable, build: Callable[[Inventory], T]) -> T:
+        """An index computed from the whole inventory, built on first use and then reused.
+
+        Cross-object controls run once per object but need the same view of all objects (levels
+        by workload, bindings by subject …); this keeps that work to once per scan without
+        module-level state. ``key`` identifies the index, usually the building function itself.
+        """
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def kinds(self) -> set[str]:
         """Every kind present."""

@@ -42,3 +42,18 @@ def test_lookups() -> None:
     }
     assert inventory.with_labels({"app": "none"}) == []
     assert inventory.kinds() == {"Pod", "Namespace", "Service"}
+
+
+def test_derived_indexes_are_built_once_per_inventory() -> None:
+    calls: list[int] = []
+
+    def count_pods(inventory: Inventory) -> int:
+        calls.append(1)
+        return len(inventory.of_kind("Pod"))
+
+    first = Inventory([_obj("Pod", "a")])
+    assert first.derived(count_pods, count_pods) == 1
+    assert first.derived(count_pods, count_pods) == 1
+    assert len(calls) == 1
+    assert Inventory([_obj("Pod", "a"), _obj("Pod", "b")]).derived(count_pods, count_pods) == 2
+    assert len(calls) == 2

@@ -14,7 +14,6 @@ are compared in canonical form (``s0:c2,c1`` equals ``s0:c1,c2``).
 """
 
 from collections.abc import Iterator, Mapping
-from weakref import WeakKeyDictionary
 
 from kubeguard.engines.posture.control import CheckContext, Violation, control
 from kubeguard.engines.posture.selinux import LEVEL_KEYS, canonical_level, selinux_levels
@@ -23,11 +22,6 @@ from kubeguard.model import Inventory, K8sObject, Severity
 
 WorkloadId = tuple[str, str, str]
 """``(kind, namespace, name)`` of the top-most owner of an object."""
-
-#: Levels of each scan's workloads, built once per inventory rather than once per workload.
-_LEVEL_INDEXES: WeakKeyDictionary[Inventory, Mapping[str, list[tuple[WorkloadId, str]]]] = (
-    WeakKeyDictionary()
-)
 
 
 @control(
@@ -40,7 +34,7 @@ _LEVEL_INDEXES: WeakKeyDictionary[Inventory, Mapping[str, list[tuple[WorkloadId,
     ),
 )
 def check(workload: WorkloadView, context: CheckContext) -> Iterator[Violation]:
-    index = _level_index(context.inventory)
+    index = context.inventory.derived(_level_index, _level_index)
     own = _workload_id(workload.obj, context.inventory)
     seen: set[str] = set()
     for owner, level in selinux_levels(workload):
@@ -60,17 +54,14 @@ def check(workload: WorkloadView, context: CheckContext) -> Iterator[Violation]:
 
 def _level_index(inventory: Inventory) -> Mapping[str, list[tuple[WorkloadId, str]]]:
     """Each canonical level, with the workloads that set it and how messages name them."""
-    index = _LEVEL_INDEXES.get(inventory)
-    if index is None:
-        built: dict[str, list[tuple[WorkloadId, str]]] = {}
-        for obj in inventory:
-            workload = WorkloadView.of(obj)
-            if workload is None:
-                continue
-            identity = _workload_id(obj, inventory)
-            for level in {canonical_level(level) for _, level in selinux_levels(workload)}:
-                built.setdefault(level, []).append((identity, _name(obj)))
-        index = _LEVEL_INDEXES[inventory] = built
+    index: dict[str, list[tuple[WorkloadId, str]]] = {}
+    for obj in inventory:
+        workload = WorkloadView.of(obj)
+        if workload is None:
+            continue
+        identity = _workload_id(obj, inventory)
+        for level in {canonical_level(level) for _, level in selinux_levels(workload)}:
+            index.setdefault(level, []).append((identity, _name(obj)))
     return index
 
 
