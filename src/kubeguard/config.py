@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kubeguard.engines.posture import PssLevel, parse_pss_version
 from kubeguard.findings import ExceptionRule
-from kubeguard.model import ConfigError, Severity, SourceLocation
+from kubeguard.model import ConfigError, Severity, SourceLocation, line_of
 from kubeguard.sources.yaml_documents import Document, read_documents
 
 #: The file looked for in the working folder when no ``--config`` is given.
@@ -40,8 +41,18 @@ class _ExceptionEntry(BaseModel):
 class _PssSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: str | None = None
+    level: PssLevel | None = None
     version: str | None = None
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_pss_version(value)
+            except ConfigError as error:
+                raise ValueError(error.message) from None
+        return value
 
 
 class Config(BaseModel):
@@ -71,35 +82,59 @@ class Config(BaseModel):
         ]
 
 
+#: Environment variables that override a field of the file, by the field's path.
+ENVIRONMENT: dict[tuple[str, ...], str] = {
+    ("fail_on",): "KUBEGUARD_FAIL_ON",
+    ("pss", "level"): "KUBEGUARD_PSS_LEVEL",
+    ("pss", "version"): "KUBEGUARD_PSS_VERSION",
+}
+
+
 def load_config(path: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read ``path`` (or ``.kubeguard.yaml`` if present) and apply ``KUBEGUARD_*`` variables."""
     environ = os.environ if environ is None else environ
-    data: dict[str, Any] = {}
+    document: Any = {}
     file = Path(path) if path else Path(DEFAULT_CONFIG_FILE)
     if path or file.exists():
-        data = _read(file)
-    if "KUBEGUARD_FAIL_ON" in environ:
-        data["fail_on"] = environ["KUBEGUARD_FAIL_ON"]
-    pss = dict(data.get("pss") or {})
-    if "KUBEGUARD_PSS_LEVEL" in environ:
-        pss["level"] = environ["KUBEGUARD_PSS_LEVEL"]
-    if "KUBEGUARD_PSS_VERSION" in environ:
-        pss["version"] = environ["KUBEGUARD_PSS_VERSION"]
-    if pss:
-        data["pss"] = pss
+        document = _read(file)
+    data = dict(document)
+    overridden: dict[tuple[str, ...], str] = {}
+    for field_path, variable in ENVIRONMENT.items():
+        if variable in environ:
+            _set(data, field_path, environ[variable])
+            overridden[field_path] = variable
     try:
         return Config.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        loc = tuple(str(part) for part in first["loc"])
+        more = f" ({error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        culprit = overridden.get(loc)
+        if culprit is not None:
+            raise ConfigError(f"invalid {culprit}: {first['msg']}{more}") from None
         raise ConfigError(
-            f"invalid configuration at {where}: {first['msg']}"
-            + (f" ({error.error_count() - 1} more)" if error.error_count() > 1 else ""),
-            location=SourceLocation(str(file)),
+            f"invalid configuration at {'.'.join(loc)}: {first['msg']}{more}",
+            location=SourceLocation(str(file), line_of(document, tuple(first["loc"]))),
         ) from None
 
 
-def _read(file: Path) -> dict[str, Any]:
+def _set(data: dict[str, Any], field_path: tuple[str, ...], value: str) -> None:
+    """Set a (possibly nested) field, copying the sections it passes through.
+
+    A section the file wrote as something other than a mapping is left for validation to report.
+    """
+    *sections, name = field_path
+    target = data
+    for section in sections:
+        existing = target.get(section)
+        if existing is not None and not isinstance(existing, dict):
+            return
+        target[section] = dict(existing or {})
+        target = target[section]
+    target[name] = value
+
+
+def _read(file: Path) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -116,4 +151,5 @@ def _read(file: Path) -> dict[str, Any]:
         return {}
     if not isinstance(first.value, dict):
         raise ConfigError("config file must be a mapping", location=first.location)
-    return dict(first.value)
+    # Kept as read (a LineMap), so a validation error can name the line of the field.
+    return first.value

@@ -17,6 +17,7 @@ from kubeguard.model import ControlId, Layer, Severity, SourceLocation, Status
 from kubeguard.report import ReportOptions, sarif
 from kubeguard.scan import ScanOptions, scan_manifests
 from tests.conftest import CORPUS
+from tests.unit.cli.helpers import line_containing
 from tests.unit.report.sample import (
     API,
     PRIVILEGED,
@@ -97,11 +98,6 @@ def _run(log: dict[str, Any]) -> dict[str, Any]:
     return dict(run)
 
 
-def _line_of(text: str, needle: str, occurrence: int = 0) -> int:
-    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
-    return numbers[occurrence]
-
-
 @pytest.fixture
 def real_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """A real scan of a small fixture in a subfolder, with an annotation and a config exception."""
@@ -137,7 +133,9 @@ def test_real_scan_points_at_the_offending_lines(real_scan: dict[str, Any]) -> N
             "uri": "manifests/app.yaml",
             "uriBaseId": "%SRCROOT%",
         }
-        assert physical["region"]["startLine"] == _line_of(APP, "privileged: true", occurrence)
+        assert physical["region"]["startLine"] == line_containing(
+            APP, "privileged: true", occurrence
+        )
 
 
 def test_real_scan_suppressions_say_where_they_were_made(real_scan: dict[str, Any]) -> None:
