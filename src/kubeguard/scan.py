@@ -88,7 +88,9 @@ def scan_objects(
     today = datetime.date.today()
     rules = options.config.exceptions
     return ScanResult(
-        findings=apply_exceptions(findings, inventory, rules, today),
+        findings=apply_exceptions(
+            findings, inventory, rules, today, {control.id: control.refs for control in controls}
+        ),
         rules={control.id: control.info for control in controls},
         objects=len(inventory),
         notes=[Note(item.location, item.reason) for item in skipped],

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from kubeguard.findings.inline_ignores import InlineIgnore, inline_ignores
 from kubeguard.model import Finding, Inventory, ObjectKey, Status
 from kubeguard.model.resource import CLUSTER_SCOPED_KINDS
 
-#: Annotation listing control ids to ignore on this object (comma-separated).
-IGNORE_ANNOTATION = "kubeguard.io/ignore"
-#: Annotation giving the reason for the ignore annotation.
-IGNORE_REASON_ANNOTATION = "kubeguard.io/ignore-reason"
-#: How ``Finding.suppressed_by`` starts when the annotation, not the config file, suppressed it.
-_INLINE_PREFIX = f"annotation {IGNORE_ANNOTATION}"
+#: Framework and peer ids of each control, by control id (from the rules that ran).
+References = Mapping[str, Mapping[str, tuple[str, ...]]]
+
+#: How ``Finding.suppressed_by`` starts when an annotation, not the config file, suppressed it.
+_INLINE_PREFIX = "annotation "
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +38,10 @@ class ExceptionRule:
         """Whether the expiry date has passed (the exception holds through that day)."""
         return self.expires is not None and today > self.expires
 
-    def matches(self, finding: Finding) -> bool:
-        """Whether this exception covers ``finding``."""
-        if not _any_glob(self.controls, finding.control_id):
+    def matches(self, finding: Finding, refs: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+        """Whether this exception covers ``finding``; ``controls`` may name peer ids too."""
+        names = [finding.control_id, *(i for ids in (refs or {}).values() for i in ids)]
+        if not any(_any_glob(self.controls, name) for name in names):
             return False
         resource = finding.resource
         if resource is None:
@@ -82,16 +83,25 @@ def apply_exceptions(
     inventory: Inventory,
     rules: Sequence[ExceptionRule],
     today: datetime.date | None = None,
+    references: References | None = None,
 ) -> list[Finding]:
-    """Mark FAIL findings covered by an annotation or a live exception as suppressed."""
+    """Mark FAIL findings covered by an annotation or a live exception as suppressed.
+
+    ``references`` gives each control's peer ids, so that annotations and exceptions written
+    for Checkov, Polaris or kube-score apply to the equivalent kubeguard controls.
+    """
     today = today or datetime.date.today()
+    references = references or {}
     live = [rule for rule in rules if not rule.is_expired(today)]
-    annotated = _inline_ignores(inventory)
+    annotated = {
+        obj.key: ignores for obj in inventory if (ignores := list(inline_ignores(obj.annotations)))
+    }
     result = []
     for finding in findings:
         if finding.status == Status.FAIL:
-            reason = _inline_reason(annotated, finding) or next(
-                (rule.describe() for rule in live if rule.matches(finding)), None
+            refs = references.get(finding.control_id, {})
+            reason = _inline_reason(annotated, finding, refs) or next(
+                (rule.describe() for rule in live if rule.matches(finding, refs)), None
             )
             if reason is not None:
                 finding = dataclasses.replace(finding, suppressed_by=reason)
@@ -99,26 +109,17 @@ def apply_exceptions(
     return result
 
 
-def _inline_ignores(inventory: Inventory) -> dict[ObjectKey, tuple[frozenset[str], str]]:
-    ignores = {}
-    for obj in inventory:
-        value = obj.annotations.get(IGNORE_ANNOTATION)
-        if isinstance(value, str) and value.strip():
-            ids = frozenset(part.strip() for part in value.split(",") if part.strip())
-            reason = obj.annotations.get(IGNORE_REASON_ANNOTATION)
-            ignores[obj.key] = (ids, reason if isinstance(reason, str) else "")
-    return ignores
-
-
 def _inline_reason(
-    annotated: dict[ObjectKey, tuple[frozenset[str], str]], finding: Finding
+    annotated: Mapping[ObjectKey, list[InlineIgnore]],
+    finding: Finding,
+    refs: Mapping[str, tuple[str, ...]],
 ) -> str | None:
-    if finding.resource is None or finding.resource not in annotated:
+    if finding.resource is None:
         return None
-    ids, reason = annotated[finding.resource]
-    if finding.control_id not in ids:
-        return None
-    return _INLINE_PREFIX + (f": {reason}" if reason else "")
+    for ignore in annotated.get(finding.resource, ()):
+        if ignore.covers(finding.control_id, refs):
+            return ignore.describe()
+    return None
 
 
 def suppressed_inline(finding: Finding) -> bool:
