@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts unit bench clean
+.PHONY: demo test lint typecheck contracts unit bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ unit: $(STAMP)
 ## Peer comparison on the shared manifest corpus (slow; installs Checkov and Trivy).
 bench: $(STAMP)
 	$(BIN)/python bench/bench_manifests.py
+
+## Regenerate the generated reference (docs/reference/).
+docs: $(STAMP)
+	$(BIN)/kubeguard controls --format markdown > docs/reference/controls.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
