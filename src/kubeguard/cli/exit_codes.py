@@ -14,3 +14,13 @@ class ExitCode(IntEnum):
     """Usage or configuration error."""
     INCOMPLETE = 3
     """Some input or check failed: the scan is incomplete."""
+
+
+#: The exit codes as ``--help`` shows them.
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  nothing failed at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage or configuration error
+  3  scan incomplete: an input or a check failed (the report says which)
+"""

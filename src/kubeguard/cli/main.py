@@ -8,20 +8,22 @@ import click
 
 from kubeguard import __version__
 from kubeguard.cli.controls_command import controls
-from kubeguard.cli.exit_codes import ExitCode
+from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.scan_command import scan
 from kubeguard.model import KubeguardError
 
-EPILOG = """\b
-Exit codes:
-  0  nothing failed at or above --fail-on
-  1  failing findings at or above --fail-on
-  2  usage or configuration error
-  3  scan incomplete: an input or a check failed (the report says which)
-"""
+#: Help is laid out for 100 columns whatever the terminal, so the README can quote it exactly.
+HELP_WIDTH = 100
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    epilog=EXIT_CODES_HELP,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "terminal_width": HELP_WIDTH,
+        "max_content_width": HELP_WIDTH,
+    },
+)
 @click.version_option(__version__, prog_name="kubeguard")
 def cli() -> None:
     """Security posture for Kubernetes and Amazon EKS."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kubeguard.cli.exit_codes import ExitCode
+from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.options import framework_option, layer_option
 from kubeguard.config import load_config
 from kubeguard.engines.posture import PostureSettings, PssLevel, parse_pss_version
@@ -20,7 +20,7 @@ from kubeguard.scan import ScanOptions, scan_manifests
 SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
 
 
-@click.command()
+@click.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "-f",
