@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,18 @@ def corpus_dir(*parts: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"shared corpus folder {folder} is absent")
     return folder
+
+
+def service_address(variable: str, what: str) -> str:
+    """The address of a test service that ``.ci/setup.d`` started, from ``variable``.
+
+    Outside CI a missing service skips the test with a reason; in CI (``CI=true``) it fails, so
+    a broken set-up script can never pass as a run that skipped everything.
+    """
+    value = os.environ.get(variable)
+    if value:
+        return value
+    message = f"{what} not available: {variable} is unset (see .ci/setup.d/)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -52,22 +52,51 @@ class ScanOptions:
     debug: bool = False
 
 
-def scan_manifests(
-    inputs: Iterable[str], options: ScanOptions | None = None, *, stdin: BinaryIO | None = None
-) -> ScanResult:
-    """Scan manifest files, folders or ``-`` (stdin) with the posture controls."""
-    options = options or ScanOptions()
+@dataclass(frozen=True, slots=True)
+class LoadedInputs:
+    """What reading the inputs gave: the objects, the unreadable inputs, the skipped documents."""
+
+    objects: list[K8sObject]
+    errors: list[Finding]
+    """ERROR findings, one per input (or document) that could not be read."""
+    skipped: list[SkippedDocument]
+
+    @property
+    def inventory(self) -> Inventory:
+        """The objects, indexed."""
+        return Inventory(self.objects)
+
+
+def read_inputs(
+    inputs: Iterable[str],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    stdin: BinaryIO | None = None,
+) -> LoadedInputs:
+    """Read manifest files, folders or ``-`` (stdin); every problem is kept, none raised.
+
+    Commands that query the objects rather than scan them (``rbac``, ``netpol``) start here.
+    """
     objects: list[K8sObject] = []
     errors: list[Finding] = []
     skipped: list[SkippedDocument] = []
-    for item in read_manifests(inputs, max_file_bytes=options.max_file_bytes, stdin=stdin):
+    for item in read_manifests(inputs, max_file_bytes=max_file_bytes, stdin=stdin):
         if isinstance(item, K8sObject):
             objects.append(item)
         elif isinstance(item, SkippedDocument):
             skipped.append(item)
         else:
             errors.append(input_error(item))
-    return scan_objects(objects, options, input_errors=errors, skipped=skipped)
+    return LoadedInputs(objects, errors, skipped)
+
+
+def scan_manifests(
+    inputs: Iterable[str], options: ScanOptions | None = None, *, stdin: BinaryIO | None = None
+) -> ScanResult:
+    """Scan manifest files, folders or ``-`` (stdin) with the posture controls."""
+    options = options or ScanOptions()
+    loaded = read_inputs(inputs, max_file_bytes=options.max_file_bytes, stdin=stdin)
+    return scan_objects(loaded.objects, options, input_errors=loaded.errors, skipped=loaded.skipped)
 
 
 def scan_objects(
