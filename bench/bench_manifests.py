@@ -72,17 +72,46 @@ class Run:
 
     wall_s: float
     """Wall time from spawn to exit."""
-    peak_tree_rss_bytes: int
-    """Largest sampled sum of resident memory over the process and its descendants."""
-    peak_single_rss_bytes: int
-    """Largest resident memory of any single process in the tree, from ``wait4``."""
+    peak_rss_bytes: int
+    """Peak resident memory of the process tree: the larger of the largest sampled sum over
+    its processes and the largest single process's own high-water mark."""
     exit_code: int
     load_before: float
     """One-minute load average just before the run: how busy the shared machine was."""
 
 
-def _parent_pids() -> dict[int, int]:
-    """Map every live pid to its parent pid (this kernel offers no ``task/*/children``)."""
+@dataclass(slots=True)
+class MemorySampler:
+    """Resident memory of a process and its descendants, sampled from ``/proc``.
+
+    Not ``ru_maxrss``: the kernel seeds a child's maximum with its parent's resident size at
+    fork, so it would report this script's own memory (large after reading a big report) for a
+    small tool. ``VmHWM`` belongs to the process's own address space after ``exec`` and also
+    catches spikes between samples.
+    """
+
+    root: int
+    peak_sum_bytes: int = 0
+    high_water_bytes: dict[int, int] = field(default_factory=dict)
+
+    def sample(self) -> None:
+        """Record the tree's current total and each process's high-water mark."""
+        total = 0
+        for pid in _descendants_and_self(self.root):
+            fields = _status_kib(pid, ("VmRSS:", "VmHWM:"))
+            total += fields.get("VmRSS:", 0) * 1024
+            high_water = fields.get("VmHWM:", 0) * 1024
+            self.high_water_bytes[pid] = max(self.high_water_bytes.get(pid, 0), high_water)
+        self.peak_sum_bytes = max(self.peak_sum_bytes, total)
+
+    @property
+    def peak_bytes(self) -> int:
+        """The tree's peak as far as the samples show."""
+        return max(self.peak_sum_bytes, *self.high_water_bytes.values(), 0)
+
+
+def _descendants_and_self(root: int) -> set[int]:
+    # This kernel offers no /proc/<pid>/task/<tid>/children, so rebuild the tree from ppids.
     parents: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -94,58 +123,46 @@ def _parent_pids() -> dict[int, int]:
             continue
         # The command name may contain spaces or parentheses; fields resume after the last ')'.
         parents[int(name)] = int(data[data.rindex(b")") + 2 :].split()[1])
-    return parents
-
-
-def _tree_rss_bytes(root: int) -> int:
-    parents = _parent_pids()
     tree = {root}
-    grew = True
-    while grew:
-        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+    while children := {pid for pid, parent in parents.items() if parent in tree} - tree:
         tree |= children
-        grew = bool(children)
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
-    for pid in tree:
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as statm:
-                total += int(statm.read().split()[1]) * page
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    return tree
+
+
+def _status_kib(pid: int, keys: tuple[str, ...]) -> dict[str, int]:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return {
+                line.split()[0]: int(line.split()[1]) for line in status if line.startswith(keys)
+            }
+    except (OSError, IndexError, ValueError):
+        return {}
 
 
 def measure(command: Sequence[str], env: dict[str, str], stdout: Path, stderr: Path) -> Run:
     """Run ``command`` to completion; time it and sample its process tree's memory."""
     load_before = os.getloadavg()[0]
-    peak = 0
     done = threading.Event()
-
-    def sample(pid: int) -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_bytes(pid))
-            done.wait(SAMPLE_INTERVAL_S)
-
     with stdout.open("wb") as out, stderr.open("wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env={**os.environ, **env})
-        sampler = threading.Thread(target=sample, args=(process.pid,), daemon=True)
+        memory = MemorySampler(process.pid)
+
+        def sample() -> None:
+            while not done.is_set():
+                memory.sample()
+                done.wait(SAMPLE_INTERVAL_S)
+
+        sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        # wait4 rather than Popen.wait: its rusage gives the peak of the largest single process,
-        # which the sampler can miss for short-lived spikes.
-        _, status, usage = os.wait4(process.pid, 0)
+        exit_code = process.wait()
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    single_peak = usage.ru_maxrss * 1024  # Linux reports kilobytes
     return Run(
         wall_s=wall,
-        peak_tree_rss_bytes=max(peak, single_peak),
-        peak_single_rss_bytes=single_peak,
-        exit_code=process.returncode,
+        peak_rss_bytes=memory.peak_bytes,
+        exit_code=exit_code,
         load_before=load_before,
     )
 
@@ -423,12 +440,24 @@ class Series:
     @property
     def peak_rss_bytes(self) -> int:
         """Largest peak over the runs."""
-        return max(run.peak_tree_rss_bytes for run in self.runs)
+        return max(run.peak_rss_bytes for run in self.runs)
 
     def reported(self, attribute: str) -> int | None:
         """A count the tool reported in its last successful run."""
         values = [getattr(outcome, attribute) for outcome in self.outcomes if outcome.ok]
         return values[-1] if values else None
+
+    def reported_text(self, attribute: str) -> str:
+        """A reported count for the table, showing when it changed from run to run."""
+        values = sorted(
+            {getattr(outcome, attribute) for outcome in self.outcomes if outcome.ok} - {None}
+        )
+        if not values:
+            return "n/a"
+        if len(values) == 1:
+            return str(values[0])
+        # The sources under test were edited while the benchmark ran.
+        return f"{values[0]}-{values[-1]} (changed between runs)"
 
 
 def run_once(tool: Tool, corpus: Path, series: Series, workdir: Path) -> None:
@@ -443,7 +472,7 @@ def run_once(tool: Tool, corpus: Path, series: Series, workdir: Path) -> None:
     status = "ok" if outcome.ok else "FAILED"
     print(
         f"  {series.tool:9} {series.corpus_label:4} run {len(series.runs)}: "
-        f"{run.wall_s:8.2f} s  {run.peak_tree_rss_bytes / 2**20:7.0f} MiB  "
+        f"{run.wall_s:8.2f} s  {run.peak_rss_bytes / 2**20:7.0f} MiB  "
         f"load {run.load_before:4.2f}  {status} {outcome.note}",
         file=sys.stderr,
     )
@@ -464,16 +493,18 @@ def run_rounds(plan: list[tuple[Tool, Path, Series, int]], workdir: Path) -> Non
 # --------------------------------------------------------------------------- reporting
 
 
-def kubeguard_revision() -> str:
-    """The commit kubeguard was measured at, flagged when ``src/`` has uncommitted changes."""
+def kubeguard_revision(snapshot_of: str | None) -> str:
+    """The commit kubeguard was measured at; a working tree with edits in ``src/`` says so."""
 
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", "-C", str(REPO_DIR), *args], capture_output=True, text=True, check=False
         ).stdout.strip()
 
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return f"{commit}+uncommitted" if git("status", "--porcelain", "--", "src") else commit
+    commit = git("rev-parse", "--short", snapshot_of or "HEAD") or "unknown"
+    if snapshot_of is None and git("status", "--porcelain", "--", "src"):
+        return f"{commit}+uncommitted"
+    return commit
 
 
 def machine_info() -> dict[str, Any]:
@@ -706,7 +737,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "checkov" in args.tools:
             controls["checkov"] = str(checkov_kubernetes_checks())
         warmed = warm_page_cache(corpus)
-        print(f"corpus: {warmed / 2**20:.1f} MiB read; versions: {versions}", file=sys.stderr)
+        revision = kubeguard_revision(args.kubeguard_rev)
+        print(
+            f"corpus: {warmed / 2**20:.1f} MiB read; versions: {versions}; "
+            f"kubeguard revision {revision}",
+            file=sys.stderr,
+        )
 
         main_series = {tool.name: Series(tool.name, "x1") for tool in tools}
         commands = {
@@ -733,7 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = main_series.get("kubeguard")
     objects = baseline.reported("objects") if baseline else None
     if baseline:
-        controls["kubeguard"] = str(baseline.reported("controls") or "n/a")
+        controls["kubeguard"] = baseline.reported_text("controls")
     table = markdown_table(list(main_series.values()), objects, controls)
     peers = [series for name, series in main_series.items() if name != "kubeguard"]
     ratios = comparisons(baseline, peers) if baseline else {}
@@ -745,7 +781,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "corpus": {"files": sum(1 for _ in corpus_files(corpus)), "bytes": warmed},
         "objects": objects,
         "versions": versions,
-        "kubeguard_revision": args.kubeguard_rev or kubeguard_revision(),
+        "kubeguard_revision": revision,
         "commands": commands,
         "env": {"checkov": CHECKOV_ENV},
         "controls": controls,
