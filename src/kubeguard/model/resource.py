@@ -116,7 +116,12 @@ CLUSTER_SCOPED_KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class ObjectKey:
-    """Identity of an object: what makes two objects the same object."""
+    """Identity of an object: what makes two objects the same object.
+
+    Kubernetes objects fill every field. Other resources that findings are about use an empty
+    ``api_version`` and their own kind: ``Dockerfile`` (name: the file path), ``Image`` (name:
+    the reference or digest), so that every engine's findings share one shape.
+    """
 
     api_version: str
     kind: str
