@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kubeguard.engines.posture import PssLevel, parse_pss_version
 from kubeguard.findings import ExceptionRule
 from kubeguard.model import ConfigError, Severity, SourceLocation, line_of
-from kubeguard.sources.yaml_documents import Document, read_documents
+from kubeguard.yaml_documents import Document, read_documents
 
 #: The file looked for in the working folder when no ``--config`` is given.
 DEFAULT_CONFIG_FILE = ".kubeguard.yaml"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kubeguard.model import K8sObject, LineList, SourceError, SourceLocation
-from kubeguard.sources.yaml_documents import Document, read_documents
+from kubeguard.yaml_documents import Document, read_documents
 
 #: File suffixes read when walking a folder; a file named explicitly is read whatever its name.
 MANIFEST_SUFFIXES = frozenset({".yaml", ".yml", ".json"})

@@ -10,7 +10,7 @@ import pytest
 from kubeguard.model import K8sObject, SourceError
 from kubeguard.scan import UNREADABLE_INPUT, scan_manifests
 from kubeguard.sources import read_manifests
-from kubeguard.sources.yaml_documents import MAX_DEPTH, MAX_EXPANDED_NODES
+from kubeguard.yaml_documents import MAX_DEPTH, MAX_EXPANDED_NODES
 
 GOOD_POD = """\
 apiVersion: v1

@@ -12,6 +12,10 @@ itself rather than through PyYAML's constructor, for three reasons:
 
 Files are split into documents on ``---`` lines exactly as kubectl's reader does, so one broken
 document does not hide the ones after it.
+
+The module sits below sources and engines because both read YAML: sources read manifests, and
+posture controls read documents embedded in a manifest's strings (the ``aws-auth`` ConfigMap's
+``mapRoles``), with the same limits and line numbers.
 """
 
 from __future__ import annotations
