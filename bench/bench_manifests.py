@@ -476,9 +476,13 @@ def run_once(tool: Tool, corpus: Path, series: Series, workdir: Path) -> None:
         f"load {run.load_before:4.2f}  {status} {outcome.note}",
         file=sys.stderr,
     )
-    # Keep only what a failure needs for diagnosis; big reports would fill the temp folder.
-    if outcome.ok:
-        shutil.rmtree(attempt)
+    # Reports at x10 run to hundreds of megabytes; a failed run's files outlive the benchmark.
+    if not outcome.ok:
+        kept = RESULTS_DIR / "failed" / attempt.name
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(attempt, kept, ignore=shutil.ignore_patterns("trivy-cache"))
+        print(f"  kept its output in {kept.relative_to(REPO_DIR)}", file=sys.stderr)
+    shutil.rmtree(attempt)
 
 
 def run_rounds(plan: list[tuple[Tool, Path, Series, int]], workdir: Path) -> None:
@@ -501,7 +505,10 @@ def kubeguard_revision(snapshot_of: str | None) -> str:
             ["git", "-C", str(REPO_DIR), *args], capture_output=True, text=True, check=False
         ).stdout.strip()
 
-    commit = git("rev-parse", "--short", snapshot_of or "HEAD") or "unknown"
+    commit = git("rev-parse", "--short", "--verify", f"{snapshot_of or 'HEAD'}^{{commit}}")
+    if snapshot_of and not commit:
+        raise SystemExit(f"not a git revision of this repository: {snapshot_of}")
+    commit = commit or "unknown"
     if snapshot_of is None and git("status", "--porcelain", "--", "src"):
         return f"{commit}+uncommitted"
     return commit
@@ -725,9 +732,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kubeguard-bench-") as temp:
         workdir = Path(temp)
         tools = [TOOLS[name] for name in args.tools]
+        # Resolved once, so a commit landing during the run changes neither what is measured
+        # nor what the results say was measured.
+        revision = kubeguard_revision(args.kubeguard_rev)
         if args.kubeguard_rev:
             tools = [
-                kubeguard_at(args.kubeguard_rev, workdir) if tool.name == "kubeguard" else tool
+                kubeguard_at(revision, workdir) if tool.name == "kubeguard" else tool
                 for tool in tools
             ]
         for tool in tools:
@@ -737,7 +747,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "checkov" in args.tools:
             controls["checkov"] = str(checkov_kubernetes_checks())
         warmed = warm_page_cache(corpus)
-        revision = kubeguard_revision(args.kubeguard_rev)
         print(
             f"corpus: {warmed / 2**20:.1f} MiB read; versions: {versions}; "
             f"kubeguard revision {revision}",
