@@ -75,7 +75,9 @@ def parse_iam_arn(
         return ArnProblem("is not an ARN (arn:<partition>:iam::<account>:<type>/<name>)")
     _, partition, service, region, account, resource = parts
     if partition not in PARTITIONS:
-        return ArnProblem(f"has partition {partition!r}, not one of aws, aws-cn, aws-us-gov")
+        return ArnProblem(
+            f"has partition {partition!r}, not an AWS partition (aws, aws-cn, aws-us-gov …)"
+        )
     if service == "sts" and resource.startswith("assumed-role/"):
         return ArnProblem("is the STS session ARN of an assumed role, not the role's IAM ARN")
     if service != "iam":
