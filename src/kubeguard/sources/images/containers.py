@@ -101,14 +101,18 @@ class TarContainer:
         self.where = str(path)
         try:
             self._tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed by close()
-            self._members = {}
+        except (tarfile.TarError, EOFError, OSError) as error:
+            raise problem(f"not a readable tar archive: {error}", self.where) from None
+        self._members: dict[str, tarfile.TarInfo] = {}
+        try:
             for member in self._tar:
                 normal = normalise_entry(member.name)
                 if normal is not None and (member.isreg() or member.issym() or member.islnk()):
                     self._members[normal.lstrip("/")] = member
-            self._tar.members = []  # type: ignore[attr-defined]
         except (tarfile.TarError, EOFError, OSError) as error:
+            self._tar.close()
             raise problem(f"not a readable tar archive: {error}", self.where) from None
+        self._tar.members = []  # type: ignore[attr-defined]
 
     def close(self) -> None:
         """Close the underlying file."""
