@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from kubeguard.engines.vulns.versions.base import checked_text, compare_keys
+from kubeguard.engines.vulns.versions.base import MAX_VERSION_LENGTH, checked_text, compare_keys
 from kubeguard.engines.vulns.versions.semver import prerelease_key
 
 SCHEME = "go"
@@ -54,7 +54,11 @@ def compare(a: str, b: str) -> int:
 
 def is_valid(text: str) -> bool:
     """``semver.IsValid``: whether ``text`` is a Go version (shorthands included)."""
-    return isinstance(text, str) and _VERSION.fullmatch(text) is not None
+    return (
+        isinstance(text, str)
+        and len(text) <= MAX_VERSION_LENGTH
+        and _VERSION.fullmatch(text) is not None
+    )
 
 
 def is_pseudo_version(text: str) -> bool:

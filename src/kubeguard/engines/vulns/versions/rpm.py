@@ -8,11 +8,10 @@ before any further run (``1.0 < 1.0^git1 < 1.0.1``). The known quirk that ``1b.f
 ``1g.fc17 > 1.fc17`` (letters right after digits are compared against the next run of the other
 side) is rpm's current behaviour and is kept.
 
-A full EVR compares epoch (missing means 0), then version, then release. rpm compares releases
-only when both sides have one, so ``1.0`` equals both ``1.0-1`` and ``1.0-2``; :func:`compare`
-does exactly that. That rule is not a total order, so :func:`sort_key` refines it by sorting a
-missing release like an empty one, before any real release: whenever :func:`compare` says two
-versions differ, their keys agree.
+A full EVR compares epoch (missing means 0), then version, then release, as rpm's
+``rpm.vercmp`` does; a missing release sorts before any release, even an empty or ``~`` one
+(``1.0 < 1.0-~1 < 1.0-``). (rpm's dependency ranges treat a missing release as "any release";
+that is a matching rule, not an order, and belongs to whoever matches ranges.)
 
 rpm accepts any non-empty string.
 """
@@ -31,10 +30,10 @@ from kubeguard.engines.vulns.versions.base import (
 SCHEME = "rpm"
 
 #: A flat key: one rank per run (followed by the run's value for letters and digits), each of
-#: epoch, version and release closed by the end rank.
+#: epoch, version and release closed by the end rank; a missing release is one lowest rank.
 RpmKey = tuple[int | str, ...]
 
-_TILDE, _END, _CARET, _LETTERS, _DIGITS = range(5)
+_NO_RELEASE, _TILDE, _END, _CARET, _LETTERS, _DIGITS = range(-1, 5)
 _RUN = re.compile(r"[0-9]+|[A-Za-z]+|~|\^")
 _ASCII_DIGITS = "0123456789"
 
@@ -83,20 +82,15 @@ def vercmp(a: str, b: str) -> int:
 
 
 def sort_key(text: str) -> RpmKey:
-    """The total-order key of an EVR string (a missing release sorts as an empty one)."""
+    """The key of an EVR string; :class:`InvalidVersionError` for an empty one."""
     epoch, version, release = _parsed(text)
-    return (*_vercmp_key(epoch), *_vercmp_key(version), *_vercmp_key(release or ""))
+    release_key = [_NO_RELEASE] if release is None else _vercmp_key(release)
+    return (*_vercmp_key(epoch), *_vercmp_key(version), *release_key)
 
 
 def compare(a: str, b: str) -> int:
-    """rpm's EVR comparison: epoch, version, and release only when both sides have one."""
-    epoch_a, version_a, release_a = _parsed(a)
-    epoch_b, version_b, release_b = _parsed(b)
-    head_a = (*_vercmp_key(epoch_a), *_vercmp_key(version_a))
-    head_b = (*_vercmp_key(epoch_b), *_vercmp_key(version_b))
-    if head_a != head_b or release_a is None or release_b is None:
-        return compare_keys(head_a, head_b)
-    return compare_keys(tuple(_vercmp_key(release_a)), tuple(_vercmp_key(release_b)))
+    """rpm's EVR comparison (``rpm.vercmp``) as -1, 0 or 1."""
+    return compare_keys(sort_key(a), sort_key(b))
 
 
 def is_valid(text: str) -> bool:
