@@ -28,12 +28,13 @@ the price of not guessing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kubeguard.engines.posture.env import env_vars
 from kubeguard.engines.posture.image_ref import parse_image
 from kubeguard.engines.posture.service_accounts import service_account_of
-from kubeguard.engines.posture.views import ContainerView, WorkloadView, as_list, as_str
+from kubeguard.engines.posture.views import ContainerView, WorkloadView, as_list
 from kubeguard.model import Inventory
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -111,7 +112,7 @@ def own_credentials(workload: WorkloadView, inventory: Inventory) -> str | None:
     if role is not None:
         return f"ServiceAccount {account_name!r} has IRSA role {role}"
     for container in workload.containers():
-        names = set(env_names(container))
+        names = {variable.name for variable in env_vars(container)}
         if names >= WEB_IDENTITY_VARIABLES:
             return f"{container.label} sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE"
         if names & CONTAINER_CREDENTIAL_VARIABLES:
@@ -130,14 +131,6 @@ def aws_usage(workload: WorkloadView) -> AwsUsage | None:
     return None
 
 
-def env_names(container: ContainerView) -> Iterator[str]:
-    """Names of the container's ``env`` variables."""
-    for variable in as_list(container.field("env")):
-        name = as_str(variable.get("name")) if isinstance(variable, Mapping) else None
-        if name:
-            yield name
-
-
 def _image_reason(container: ContainerView) -> str | None:
     image = container.image
     ref = parse_image(image) if image else None
@@ -153,9 +146,9 @@ def _image_reason(container: ContainerView) -> str | None:
 
 
 def _env_reason(container: ContainerView) -> str | None:
-    for name in env_names(container):
-        if name in SDK_VARIABLES or name.startswith(SDK_VARIABLE_PREFIXES):
-            return f"it sets the AWS SDK variable {name}"
+    for variable in env_vars(container):
+        if variable.name in SDK_VARIABLES or variable.name.startswith(SDK_VARIABLE_PREFIXES):
+            return f"it sets the AWS SDK variable {variable.name}"
     return None
 
 
