@@ -68,6 +68,12 @@ SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
     show_default=True,
     help="Largest input read, in MiB.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for parsing and checking [default: one per core].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks; re-raise control failures.")
 def scan(
     paths: tuple[str, ...],
@@ -84,6 +90,7 @@ def scan(
     no_color: bool,
     verbose: bool,
     max_file_size: int,
+    jobs: int | None,
     debug: bool,
 ) -> int:
     """Check Kubernetes manifests (files, folders, or - for stdin).
@@ -109,6 +116,7 @@ def scan(
         config=config,
         max_file_bytes=max_file_size * 1024 * 1024,
         debug=debug,
+        workers=jobs,
     )
     result = scan_manifests(paths, options)
     threshold = Severity(fail_on) if fail_on else config.fail_on or Severity.INFO

@@ -21,6 +21,10 @@ class KubeguardError(Exception):
         self.message = message
         self.location = location
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors travel between worker processes; keep the keyword-only location.
+        return (type(self), (self.message,), {"location": self.location})
+
     def __str__(self) -> str:
         if self.location is None:
             return self.message

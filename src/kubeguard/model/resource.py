@@ -142,34 +142,38 @@ class K8sObject:
     source: SourceLocation
     """Where the object starts."""
     metadata: Mapping[str, Any] = field(init=False)
+    kind: str = field(init=False)
+    """The ``kind`` field, empty if missing or not a string."""
+    api_version: str = field(init=False)
+    """The ``apiVersion`` field, empty if missing or not a string."""
+    name: str = field(init=False)
+    """``metadata.name`` (or ``generateName``), empty if neither is set."""
+    namespace: str | None = field(init=False)
+    """``metadata.namespace`` as written; ``None`` when the manifest leaves it unset."""
+    key: ObjectKey = field(init=False)
+    """The object's identity."""
 
     def __post_init__(self) -> None:
+        # The manifest is never mutated, so its identity is read once; controls and findings
+        # ask for it tens of thousands of times per scan.
         meta = self.manifest.get("metadata")
-        object.__setattr__(self, "metadata", meta if isinstance(meta, Mapping) else {})
-
-    @property
-    def kind(self) -> str:
-        """The ``kind`` field, empty if missing or not a string."""
+        metadata = meta if isinstance(meta, dict) else {}
         kind = self.manifest.get("kind")
-        return kind if isinstance(kind, str) else ""
-
-    @property
-    def api_version(self) -> str:
-        """The ``apiVersion`` field, empty if missing or not a string."""
         version = self.manifest.get("apiVersion")
-        return version if isinstance(version, str) else ""
-
-    @property
-    def name(self) -> str:
-        """``metadata.name`` (or ``generateName``), empty if neither is set."""
-        name = self.metadata.get("name") or self.metadata.get("generateName")
-        return str(name) if name is not None else ""
-
-    @property
-    def namespace(self) -> str | None:
-        """``metadata.namespace`` as written; ``None`` when the manifest leaves it unset."""
-        namespace = self.metadata.get("namespace")
-        return str(namespace) if namespace is not None else None
+        name = metadata.get("name") or metadata.get("generateName")
+        namespace = metadata.get("namespace")
+        identity = {
+            "metadata": metadata,
+            "kind": kind if isinstance(kind, str) else "",
+            "api_version": version if isinstance(version, str) else "",
+            "name": str(name) if name is not None else "",
+            "namespace": str(namespace) if namespace is not None else None,
+        }
+        for attribute, value in identity.items():
+            object.__setattr__(self, attribute, value)
+        object.__setattr__(
+            self, "key", ObjectKey(self.api_version, self.kind, self.namespace, self.name)
+        )
 
     @property
     def effective_namespace(self) -> str | None:
@@ -182,18 +186,13 @@ class K8sObject:
     def labels(self) -> Mapping[str, str]:
         """``metadata.labels``, empty if missing or malformed."""
         labels = self.metadata.get("labels")
-        return labels if isinstance(labels, Mapping) else {}
+        return labels if isinstance(labels, dict) else {}
 
     @property
     def annotations(self) -> Mapping[str, str]:
         """``metadata.annotations``, empty if missing or malformed."""
         annotations = self.metadata.get("annotations")
-        return annotations if isinstance(annotations, Mapping) else {}
-
-    @property
-    def key(self) -> ObjectKey:
-        """The object's identity."""
-        return ObjectKey(self.api_version, self.kind, self.namespace, self.name)
+        return annotations if isinstance(annotations, dict) else {}
 
     def location_of(self, path: FieldPath) -> SourceLocation:
         """Where the field at ``path`` (or its nearest existing parent) is written."""

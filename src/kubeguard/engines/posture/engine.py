@@ -76,8 +76,13 @@ def evaluate(
     settings: PostureSettings,
     *,
     debug: bool = False,
+    subjects: Iterable[K8sObject] | None = None,
 ) -> Iterator[Finding]:
-    """Findings of ``controls`` over every applicable object of ``inventory``."""
+    """Findings of ``controls`` over every applicable object of ``inventory``.
+
+    ``subjects`` limits which objects are judged (cross-object controls still see the whole
+    inventory), so that a scan can be split between workers.
+    """
     context = CheckContext(inventory, settings)
     workload_controls: list[Control[Any]] = []
     kind_controls: dict[str, list[Control[Any]]] = {}
@@ -87,7 +92,7 @@ def evaluate(
         else:
             for kind in candidate.kinds:
                 kind_controls.setdefault(kind, []).append(candidate)
-    for obj in inventory:
+    for obj in inventory if subjects is None else subjects:
         workload = WorkloadView.of(obj)
         if workload is not None:
             yield from _malformed(obj, workload)

@@ -1,6 +1,8 @@
 """Typed, defensive views over manifests, so controls never walk raw dictionaries.
 
-Manifests are untrusted: any field may be missing or of the wrong type. Accessors return the
+Manifests are untrusted: any field may be missing or of the wrong type. Mappings are checked with
+``isinstance(value, dict)``: every source yields plain dicts (or dict subclasses), and the ABC
+check costs several times more on the scan's hottest path. Accessors return the
 typed value or ``None`` (``bool | None``, ``int | None``, ``str | None``), empty mappings and lists
 for malformed containers, and :meth:`WorkloadView.shape_problems` lists the wrong types once so
 the engine can report them instead of each control tripping over them.
@@ -35,7 +37,7 @@ CONTAINER_GROUPS = ("initContainers", "containers", "ephemeralContainers")
 def get(node: Any, *keys: str | int) -> Any:
     """Follow ``keys`` through mappings and lists; ``None`` where the path breaks."""
     for key in keys:
-        if isinstance(key, str) and isinstance(node, Mapping):
+        if isinstance(key, str) and isinstance(node, dict):
             node = node.get(key)
         elif isinstance(key, int) and isinstance(node, list) and -len(node) <= key < len(node):
             node = node[key]
@@ -61,7 +63,7 @@ def as_str(value: Any) -> str | None:
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
     """A mapping, else an empty one."""
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def as_list(value: Any) -> list[Any]:
@@ -132,7 +134,7 @@ class ContainerView:
     def ports(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
         """``(index, port)`` for each well-formed entry of ``ports``."""
         for index, port in enumerate(as_list(self.raw.get("ports"))):
-            if isinstance(port, Mapping):
+            if isinstance(port, dict):
                 yield index, port
 
     @property
@@ -143,7 +145,7 @@ class ContainerView:
     def volume_mounts(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
         """``(index, mount)`` for each well-formed entry of ``volumeMounts``."""
         for index, mount in enumerate(as_list(self.raw.get("volumeMounts"))):
-            if isinstance(mount, Mapping):
+            if isinstance(mount, dict):
                 yield index, mount
 
 
@@ -153,12 +155,25 @@ class WorkloadView:
 
     obj: K8sObject
     spec_path: FieldPath
+    spec: Mapping[str, Any]
+    """The pod spec, empty if absent or malformed."""
+    all_containers: tuple[ContainerView, ...]
+    """Every container (init, regular, ephemeral), computed once: controls ask for them often."""
 
     @classmethod
     def of(cls, obj: K8sObject) -> WorkloadView | None:
         """A view if ``obj`` is a workload kind, else ``None``."""
         path = POD_SPEC_PATHS.get(obj.kind)
-        return cls(obj, path) if path is not None else None
+        if path is None:
+            return None
+        spec = as_mapping(get(obj.manifest, *path))
+        containers = tuple(
+            ContainerView(raw, group, index, (*path, group, index))
+            for group in CONTAINER_GROUPS
+            for index, raw in enumerate(as_list(spec.get(group)))
+            if isinstance(raw, dict)
+        )
+        return cls(obj, path, spec, containers)
 
     @property
     def kind(self) -> str:
@@ -169,11 +184,6 @@ class WorkloadView:
     def is_template(self) -> bool:
         """Whether this is a pod template rather than a Pod."""
         return self.obj.kind != "Pod"
-
-    @property
-    def spec(self) -> Mapping[str, Any]:
-        """The pod spec, empty if absent or malformed."""
-        return as_mapping(get(self.obj.manifest, *self.spec_path))
 
     @property
     def meta_path(self) -> FieldPath:
@@ -231,19 +241,20 @@ class WorkloadView:
 
     def containers(self, *, init: bool = True, ephemeral: bool = True) -> Iterator[ContainerView]:
         """Every container, init and ephemeral ones included unless excluded."""
-        for group in CONTAINER_GROUPS:
-            if (group == "initContainers" and not init) or (
-                group == "ephemeralContainers" and not ephemeral
+        if init and ephemeral:
+            yield from self.all_containers
+            return
+        for container in self.all_containers:
+            if (container.group == "initContainers" and not init) or (
+                container.group == "ephemeralContainers" and not ephemeral
             ):
                 continue
-            for index, raw in enumerate(as_list(self.spec.get(group))):
-                if isinstance(raw, Mapping):
-                    yield ContainerView(raw, group, index, self.path(group, index))
+            yield container
 
     def volumes(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
         """``(index, volume)`` for each well-formed entry of ``volumes``."""
         for index, volume in enumerate(as_list(self.spec.get("volumes"))):
-            if isinstance(volume, Mapping):
+            if isinstance(volume, dict):
                 yield index, volume
 
     def shape_problems(self) -> list[tuple[FieldPath, str]]:
@@ -252,7 +263,7 @@ class WorkloadView:
         raw_spec = get(self.obj.manifest, *self.spec_path)
         if raw_spec is None:
             return problems
-        if not isinstance(raw_spec, Mapping):
+        if not isinstance(raw_spec, dict):
             return [(self.spec_path, _expected("a mapping", raw_spec))]
         _expect(problems, raw_spec, self.spec_path, _POD_FIELD_TYPES)
         for group in CONTAINER_GROUPS:
@@ -261,22 +272,22 @@ class WorkloadView:
                 continue
             for index, item in enumerate(items):
                 path = self.path(group, index)
-                if not isinstance(item, Mapping):
+                if not isinstance(item, dict):
                     problems.append((path, _expected("a mapping", item)))
                     continue
                 _expect(problems, item, path, _CONTAINER_FIELD_TYPES)
                 context = item.get("securityContext")
-                if isinstance(context, Mapping):
+                if isinstance(context, dict):
                     _expect(problems, context, path + ("securityContext",), _CONTEXT_TYPES)
         context = raw_spec.get("securityContext")
-        if isinstance(context, Mapping):
+        if isinstance(context, dict):
             _expect(problems, context, self.path("securityContext"), _CONTEXT_TYPES)
         return problems
 
 
 _TYPE_NAMES: dict[type, str] = {
     list: "a list",
-    Mapping: "a mapping",
+    dict: "a mapping",
     bool: "a boolean",
     int: "an integer",
     str: "a string",
@@ -287,7 +298,7 @@ _POD_FIELD_TYPES: dict[str, type] = {
     "initContainers": list,
     "ephemeralContainers": list,
     "volumes": list,
-    "securityContext": Mapping,
+    "securityContext": dict,
     "hostNetwork": bool,
     "hostPID": bool,
     "hostIPC": bool,
@@ -298,8 +309,8 @@ _POD_FIELD_TYPES: dict[str, type] = {
 _CONTAINER_FIELD_TYPES: dict[str, type] = {
     "name": str,
     "image": str,
-    "securityContext": Mapping,
-    "resources": Mapping,
+    "securityContext": dict,
+    "resources": dict,
     "ports": list,
     "env": list,
     "envFrom": list,
@@ -312,10 +323,10 @@ _CONTEXT_TYPES: dict[str, type] = {
     "runAsNonRoot": bool,
     "runAsUser": int,
     "runAsGroup": int,
-    "capabilities": Mapping,
-    "seccompProfile": Mapping,
-    "seLinuxOptions": Mapping,
-    "appArmorProfile": Mapping,
+    "capabilities": dict,
+    "seccompProfile": dict,
+    "seLinuxOptions": dict,
+    "appArmorProfile": dict,
     "sysctls": list,
 }
 
@@ -353,5 +364,5 @@ def names(items: Sequence[Any]) -> list[str]:
     return [
         item["name"]
         for item in items
-        if isinstance(item, Mapping) and isinstance(item.get("name"), str)
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
     ]

@@ -1,0 +1,101 @@
+"""Fan work out over the machine's cores by forking, and collect the results in order.
+
+A scan is CPU-bound Python, so threads do not help; forked children inherit what the parent has
+already built (the inventory, the compiled controls) without serialising it, and only their
+results travel back, pickled, through a pipe. Where ``fork`` is unavailable, or one worker is
+asked for, everything runs in the calling process. The first part always runs in the parent, so
+N parts cost N-1 children.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
+
+#: Most worker processes used by default, whatever the core count.
+MAX_DEFAULT_WORKERS = 8
+
+
+class WorkerError(RuntimeError):
+    """A forked worker failed; carries the worker's traceback text."""
+
+
+def default_workers() -> int:
+    """One worker per usable core, at most MAX_DEFAULT_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
+
+def can_fork() -> bool:
+    """Whether this platform offers the ``fork`` start method."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
+    """``[function(part) for part in parts]``, the parts after the first in forked children."""
+    if len(parts) <= 1 or not can_fork():
+        return [function(part) for part in parts]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for part in parts[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_run_in_child, args=(function, part, sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver))
+    results = [function(parts[0])]
+    for child, receiver in children:
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            status, payload = "error", "worker process exited without a result"
+        finally:
+            receiver.close()
+            child.join()
+        if status == "error":
+            raise WorkerError(payload)
+        results.append(payload)
+    return results
+
+
+def _run_in_child(function: Callable[[Any], Any], part: Any, sender: Connection) -> None:
+    try:
+        result = function(part)
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+    else:
+        sender.send(("ok", result))
+    finally:
+        sender.close()
+
+
+def split_contiguous(items: Sequence[Part], weights: Sequence[int], parts: int) -> list[list[Part]]:
+    """Cut ``items`` into at most ``parts`` consecutive runs of similar total weight.
+
+    Consecutive runs keep the combined results in the original order, so a parallel run reports
+    exactly what a sequential one does.
+    """
+    parts = max(1, min(parts, len(items)))
+    total = sum(weights)
+    groups: list[list[Part]] = []
+    current: list[Part] = []
+    done = 0
+    for item, weight in zip(items, weights, strict=True):
+        current.append(item)
+        done += weight
+        if len(groups) < parts - 1 and done >= total * (len(groups) + 1) / parts:
+            groups.append(current)
+            current = []
+    if current or not groups:
+        groups.append(current)
+    return groups

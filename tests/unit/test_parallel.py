@@ -1,0 +1,46 @@
+"""Forked fan-out: results in order, failures surfaced, balanced splits."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kubeguard.parallel import WorkerError, can_fork, map_parts, split_contiguous
+
+
+def _pid_and_square(value: int) -> tuple[int, int]:
+    return os.getpid(), value * value
+
+
+def _fail(value: int) -> int:
+    if value == 2:
+        raise ValueError("boom in worker")
+    return value
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is not available on this platform")
+def test_results_come_back_in_order_from_other_processes() -> None:
+    results = map_parts(_pid_and_square, [1, 2, 3])
+    assert [square for _, square in results] == [1, 4, 9]
+    assert results[0][0] == os.getpid()
+    assert len({pid for pid, _ in results}) == 3
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is not available on this platform")
+def test_a_failing_worker_raises_with_its_traceback() -> None:
+    with pytest.raises(WorkerError, match="boom in worker"):
+        map_parts(_fail, [1, 2])
+
+
+def test_single_part_runs_in_process() -> None:
+    assert map_parts(_pid_and_square, [3]) == [(os.getpid(), 9)]
+
+
+def test_split_contiguous_keeps_order_and_balances() -> None:
+    groups = split_contiguous(list("abcdef"), [10, 1, 1, 1, 1, 6], 2)
+    assert groups == [["a"], ["b", "c", "d", "e", "f"]]
+    assert [x for g in split_contiguous(list("abcdef"), [1] * 6, 3) for x in g] == list("abcdef")
+    assert split_contiguous(list("abcdef"), [1] * 6, 3) == [["a", "b"], ["c", "d"], ["e", "f"]]
+    assert split_contiguous(["x"], [1], 4) == [["x"]]
+    assert split_contiguous([], [], 4) == [[]]
