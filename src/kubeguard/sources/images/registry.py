@@ -230,8 +230,10 @@ class RegistryClient:
         if status == 404:
             return self._failure(f"{what}: not found (404)")
         if status >= 500 or status == 429:
+            attempts = self._options.retries + 1
             return self._failure(
-                f"{what}: the registry answered {status} after {self._options.retries + 1} attempts"
+                f"{what}: the registry answered {status} after "
+                f"{attempts} attempt{'s' if attempts > 1 else ''}"
             )
         return self._failure(f"{what}: the registry answered {status}")
 
