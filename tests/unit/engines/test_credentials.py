@@ -96,6 +96,9 @@ def test_formats_are_recognised_and_shown_without_their_value(
         "token_ttl: 3600",
         "postgres://user:$(PASS)@db/x",
         "see https://example.com/a:b@c",  # no password before the @ in the authority
+        "passwd:         compat",  # nsswitch.conf
+        'token=os.environ["HF_TOKEN"]',
+        "password=args.password",
     ],
 )
 def test_look_alikes_are_not_credentials(text: str) -> None:

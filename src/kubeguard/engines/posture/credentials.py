@@ -11,7 +11,10 @@ Formats recognised (shapes from the public gitleaks and trufflehog rule sets, re
 - JSON Web Tokens (``eyJ….eyJ….…``), which include Kubernetes service-account tokens;
 - passwords in URLs (``scheme://user:password@host``);
 - assignments to sensitive names inside text (``password=…``, ``"apiKey": "…"``,
-  ``--token …``), the "generic password assignment" of secret scanners.
+  ``--token …``), the "generic password assignment" of secret scanners, unless the assigned
+  value is program text (``token=os.environ[…]``, ``password=args.password``). ``passwd`` is not
+  such a name inside text: ``/etc/nsswitch.conf`` and ``/etc/passwd`` lines use it for other
+  things.
 
 A *sensitive name* ends in a word such as ``PASSWORD``, ``SECRET``, ``TOKEN``, ``CREDENTIALS`` or
 a pair such as ``API_KEY``, ``ACCESS_KEY``, ``PRIVATE_KEY``, ``CLIENT_SECRET``, whatever the case
@@ -149,11 +152,13 @@ _AWS_SECRET = re.compile(
 )
 _URL_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://[^/\s:@'\"]*:([^/\s@'\"]+)@")
 _ASSIGNMENT = re.compile(
-    r"(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|"
+    r"(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.-]*?(?:password|pwd|passphrase|secret|token|"
     r"api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?))"
     r"[\"']?[ \t]*(?:=|:(?!//))[ \t]*[\"']?([^\s\"',;`]+)"
 )
 _FLAG = re.compile(r"^--?([A-Za-z0-9_.-]+)$")
+#: Assigned values that are program text, not a secret: calls, indexing, attribute access.
+_CODE = re.compile(r"[()\[\]{}]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _PEM_FOOTER = "-----END "
 
 
@@ -262,7 +267,7 @@ def _formats(text: str) -> Iterator[tuple[Credential, tuple[int, int]]]:
 def _assignments(text: str) -> Iterator[tuple[Credential, tuple[int, int]]]:
     for match in _ASSIGNMENT.finditer(text):
         name, secret = match.group(1), match.group(2)
-        if sensitive_name(name) and literal_value(secret):
+        if sensitive_name(name) and literal_value(secret) and not _CODE.search(secret):
             yield (
                 Credential(
                     f"value assigned to {name.strip('-')!r}",

@@ -15,6 +15,7 @@ Deployments (or StatefulSets, DaemonSets) sharing an account; this control asks 
 between applications, which is what the rights follow.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -26,6 +27,9 @@ from kubeguard.model import Inventory, Severity
 
 #: At most this many other workloads are named in a message.
 NAMED = 3
+#: A ServiceAccount name the API server accepts; others (``$SA_NAME`` placeholders left in a
+#: template) name no account and are not compared.
+_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
 
 AccountUsers = dict[tuple[str, str], list[tuple[str, str]]]
 
@@ -52,6 +56,8 @@ def check(workload: WorkloadView, context: CheckContext) -> Iterator[Violation]:
     name = workload.service_account_name
     if not name or name == DEFAULT_SERVICE_ACCOUNT or controller_of(workload.obj) is not None:
         return
+    if not _OBJECT_NAME.fullmatch(name):
+        return
     application = application_of(workload)
     users = context.inventory.derived(_account_users, _account_users)
     others = [(who, app) for who, app in users[(workload.namespace, name)] if app != application]
@@ -77,7 +83,7 @@ def _account_users(inventory: Inventory) -> AccountUsers:
         if workload is None or controller_of(obj) is not None:
             continue
         name = workload.service_account_name
-        if name and name != DEFAULT_SERVICE_ACCOUNT:
+        if name and name != DEFAULT_SERVICE_ACCOUNT and _OBJECT_NAME.fullmatch(name):
             users[(workload.namespace, name)].append(
                 (f"{obj.kind}/{obj.name}", application_of(workload))
             )
