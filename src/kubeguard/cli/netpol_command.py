@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -10,6 +13,8 @@ from kubeguard.cli.exit_codes import ExitCode
 from kubeguard.model import Finding
 from kubeguard.netpol_query import matrix_query, reach_query
 from kubeguard.report.netpol import MatrixFormat, ReachFormat, render_matrix, render_reach
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 REACH_EXIT_CODES = """\b
 Exit codes (like `kubectl auth can-i`):
@@ -27,6 +32,19 @@ Exit codes:
 """
 
 
+def _format_option(formats: type[StrEnum]) -> Callable[[F], F]:
+    """``-f/--format`` choosing among ``formats``, the first one by default."""
+    return click.option(
+        "-f",
+        "--format",
+        "output_format",
+        type=click.Choice([f.value for f in formats]),
+        default=next(iter(formats)).value,
+        show_default=True,
+        help="Output format.",
+    )
+
+
 @click.group()
 def netpol() -> None:
     """NetworkPolicy reachability: who may open connections to whom."""
@@ -37,14 +55,7 @@ def netpol() -> None:
 @click.argument("destination", metavar="DST")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--port", required=True, metavar="N[/PROTO]", help="Port and protocol (TCP default).")
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice([f.value for f in ReachFormat]),
-    default=ReachFormat.TABLE.value,
-    show_default=True,
-)
+@_format_option(ReachFormat)
 def reach(
     source: str, destination: str, paths: tuple[str, ...], port: str, output_format: str
 ) -> int:
@@ -68,14 +79,7 @@ def reach(
 @netpol.command(epilog=MATRIX_EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-n", "--namespace", help="Only the workloads of this namespace [default: all].")
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice([f.value for f in MatrixFormat]),
-    default=MatrixFormat.TABLE.value,
-    show_default=True,
-)
+@_format_option(MatrixFormat)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write it here."
 )
