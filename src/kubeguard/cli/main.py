@@ -9,6 +9,7 @@ import click
 from kubeguard import __version__
 from kubeguard.cli.controls_command import controls
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
+from kubeguard.cli.image_command import image
 from kubeguard.cli.netpol_command import netpol
 from kubeguard.cli.scan_command import scan
 from kubeguard.model import KubeguardError
@@ -32,6 +33,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(controls)
+cli.add_command(image)
 cli.add_command(netpol)
 
 
