@@ -8,6 +8,7 @@ import click
 
 from kubeguard import __version__
 from kubeguard.cli.controls_command import controls
+from kubeguard.cli.dockerfile_command import dockerfile
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.image_command import image
 from kubeguard.cli.netpol_command import netpol
@@ -34,6 +35,7 @@ def cli() -> None:
 cli.add_command(scan)
 cli.add_command(controls)
 cli.add_command(image)
+cli.add_command(dockerfile)
 cli.add_command(netpol)
 
 

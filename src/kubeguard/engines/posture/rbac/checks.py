@@ -63,6 +63,11 @@ def admin_grant(context: CheckContext, binding: Binding) -> str:
     return f"holds every verb on every resource {scope_of(binding)} {through(binding, rules)}"
 
 
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def names(subjects: Iterable[Subject]) -> str:
     """Subjects as a readable list."""
     return ", ".join(str(subject) for subject in subjects)
@@ -86,10 +91,11 @@ def role_risk_violations(
     held = [(risk, rules) for risk in risks if (rules := granted(context, binding, risk))]
     if not subjects or not held:
         return
-    what = "; ".join(f"{risk.title} {through(binding, rules)}" for risk, rules in held)
+    titles = _listed([risk.title for risk, _ in held])
+    cited = list(dict.fromkeys(rule for _, found in held for rule in found))
     yield Violation(
         path=ROLE_REF,
-        message=f"{names(subjects)} can, {scope_of(binding)}: {what}",
+        message=f"{names(subjects)} can {titles} {scope_of(binding)} {through(binding, cited)}",
         value=view.field("roleRef", "name"),
     )
 

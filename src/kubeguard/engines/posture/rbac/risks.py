@@ -115,7 +115,7 @@ APPROVE_CSRS = Permission(
     requests("update patch", "certificatesigningrequests/approval", CERTIFICATES_GROUP),
 )
 SIGN_API_CLIENT_CERTS = Permission(
-    "approve API-server client certificates",
+    "sign API-server client certificates",
     requests("approve", "signers", CERTIFICATES_GROUP, API_SERVER_CLIENT_SIGNER)
     + requests("approve", "signers", CERTIFICATES_GROUP, "kubernetes.io/*"),
 )

@@ -116,7 +116,9 @@ class Rule:
             return f"{verbs} {','.join(self.non_resource_urls)}"
         resources = ",".join(sorted(self.resources)) or "(no resources)"
         groups = sorted(self.api_groups)
-        if groups and groups != [CORE_GROUP]:
+        if ALL in groups:
+            resources += " in every API group"
+        elif groups and groups != [CORE_GROUP]:
             resources += " in " + ",".join(group or "core" for group in groups)
         text = f"{verbs} {resources}"
         if self.resource_names:

@@ -1,0 +1,90 @@
+"""Run Dockerfile rules over parsed files and turn their verdicts into findings.
+
+Like the posture engine: no violations make one PASS finding per rule and file, each violation
+makes one FAIL finding at its instruction's line, and a rule that raises makes one ERROR finding
+(re-raised when ``debug`` is set) while the other rules go on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+
+from kubeguard.engines.dockerfile import rules as rules_package
+from kubeguard.engines.dockerfile.rule import Rule, Violation
+from kubeguard.engines.dockerfile.view import DockerfileView, LintSettings
+from kubeguard.model import Evidence, Finding, Layer, ObjectKey, Status, fingerprint
+from kubeguard.model.dockerfile import DockerfileDoc
+
+
+def load_rules() -> list[Rule]:
+    """Every rule under the ``rules`` package, sorted by id."""
+    found: dict[str, Rule] = {}
+    prefix = rules_package.__name__ + "."
+    for module_info in pkgutil.walk_packages(rules_package.__path__, prefix):
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if isinstance(value, Rule) and value.module == module.__name__:
+                if value.id in found:
+                    raise ValueError(f"rule id {value.id} declared twice")
+                found[value.id] = value
+    return sorted(found.values(), key=lambda r: r.id)
+
+
+def evaluate(
+    doc: DockerfileDoc,
+    rules: Iterable[Rule],
+    settings: LintSettings | None = None,
+    *,
+    debug: bool = False,
+) -> Iterator[Finding]:
+    """Findings of ``rules`` on one Dockerfile."""
+    view = DockerfileView(doc, settings)
+    key = doc.key
+    for candidate in rules:
+        try:
+            violations = list(candidate.check(view))
+        except Exception as error:
+            if debug:
+                raise
+            yield _finding(
+                candidate,
+                doc,
+                key,
+                Status.ERROR,
+                f"rule {candidate.id} failed on this file: {type(error).__name__}: {error}",
+            )
+            continue
+        if not violations:
+            yield _finding(candidate, doc, key, Status.PASS, candidate.title)
+        for violation in violations:
+            yield _finding(candidate, doc, key, Status.FAIL, violation.message, violation)
+
+
+def _finding(
+    candidate: Rule,
+    doc: DockerfileDoc,
+    key: ObjectKey,
+    status: Status,
+    message: str,
+    violation: Violation | None = None,
+) -> Finding:
+    instruction = violation.instruction if violation is not None else None
+    # Keyed by what the instruction says, not by its line, so edits above it keep the identity.
+    identity = f"{instruction.keyword} {instruction.arguments}|{message}" if instruction else ""
+    return Finding(
+        control_id=candidate.id,
+        layer=Layer.IMAGE,
+        severity=candidate.severity,
+        status=status,
+        resource=key,
+        message=message,
+        location=doc.location(instruction.line if instruction else None),
+        evidence=(
+            (Evidence((instruction.keyword,), violation.value),)
+            if instruction is not None and violation is not None
+            else ()
+        ),
+        fingerprint=fingerprint(candidate.id, key, identity),
+    )

@@ -1,0 +1,3 @@
+# fires
+FROM alpine:latest
+ARG IMAGE=nginx:latest

@@ -1,0 +1,2 @@
+# fires
+FROM ghcr.io/example/app:1.0

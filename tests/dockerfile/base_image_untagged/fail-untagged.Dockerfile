@@ -1,0 +1,3 @@
+# fires
+FROM ubuntu
+RUN echo hi

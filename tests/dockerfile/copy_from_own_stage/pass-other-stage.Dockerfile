@@ -1,0 +1,4 @@
+FROM golang:1.22 AS build
+FROM alpine:3.20
+COPY --from=build /src /dst
+COPY --from=0 /src /dst2

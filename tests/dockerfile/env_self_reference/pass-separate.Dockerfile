@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ENV APP_HOME=/app
+ENV APP_BIN=${APP_HOME}/bin PATH=$PATH:/app/bin
+ENV A=1 AB=$ABC

@@ -1,0 +1,6 @@
+FROM alpine:3.20
+ENV SSH_PORT=22
+# fires
+EXPOSE 20-25
+# fires
+EXPOSE $SSH_PORT

@@ -1,0 +1,3 @@
+# fires
+FROM --platform=linux/amd64 golang:1.22 AS build
+FROM alpine:3.20

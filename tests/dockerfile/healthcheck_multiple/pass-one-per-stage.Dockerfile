@@ -1,0 +1,4 @@
+FROM alpine:3.20 AS a
+HEALTHCHECK CMD true
+FROM alpine:3.20
+HEALTHCHECK CMD true

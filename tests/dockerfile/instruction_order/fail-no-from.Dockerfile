@@ -1,0 +1,2 @@
+# fires
+ARG VERSION=1

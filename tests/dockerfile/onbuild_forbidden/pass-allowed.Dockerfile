@@ -1,0 +1,3 @@
+FROM alpine:3.20
+ONBUILD COPY . /src
+ONBUILD RUN make -C /src

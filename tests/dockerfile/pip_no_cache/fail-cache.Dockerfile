@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+# fires
+RUN pip install flask==3.0.3
+ENV PIP_NO_CACHE_DIR=false
+# fires
+RUN pip3 install requests==2.32.3

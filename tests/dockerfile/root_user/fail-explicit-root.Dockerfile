@@ -1,0 +1,6 @@
+FROM debian:12.5
+RUN useradd -u 10001 app
+USER app
+RUN echo switching back
+# fires
+USER root

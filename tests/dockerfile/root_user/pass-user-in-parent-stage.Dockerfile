@@ -1,0 +1,4 @@
+FROM node:20-alpine AS runtime
+USER node
+FROM runtime
+COPY . /home/node/app

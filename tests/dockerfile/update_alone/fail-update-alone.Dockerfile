@@ -1,0 +1,7 @@
+FROM debian:12.5
+# fires
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5 && rm -rf /var/lib/apt/lists/*
+FROM alpine:3.20
+# fires
+RUN apk update

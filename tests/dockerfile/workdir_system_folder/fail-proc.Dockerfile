@@ -1,0 +1,5 @@
+FROM alpine:3.20
+# fires
+WORKDIR /proc/self/fd/8
+# fires
+WORKDIR /app/../dev

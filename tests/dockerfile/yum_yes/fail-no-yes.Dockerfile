@@ -1,0 +1,3 @@
+FROM centos:7
+# fires
+RUN yum install httpd-2.4.6 && yum clean all
