@@ -16,6 +16,7 @@ from typing import IO, Protocol
 
 from kubeguard.model import SourceError
 from kubeguard.model.image import problem
+from kubeguard.sources.images.catalogers.base import read_bounded
 from kubeguard.sources.images.layers import normalise_entry
 
 
@@ -51,8 +52,8 @@ def opener(container: Container, name: str) -> Callable[[], AbstractContextManag
 
 
 def _bounded(stream: IO[bytes], limit: int, name: str, where: str) -> bytes:
-    data = stream.read(limit + 1)
-    if len(data) > limit:
+    data = read_bounded(stream, limit)
+    if data is None:
         raise problem(f"{name} is larger than {limit} bytes", where)
     return data
 

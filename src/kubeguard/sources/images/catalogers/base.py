@@ -67,10 +67,24 @@ class Cataloger:
     """What to keep of a selected file; ``None`` keeps the whole file (up to the limit)."""
 
 
+_READ_CHUNK = 1024 * 1024
+
+
 def read_bounded(stream: IO[bytes], limit: int) -> bytes | None:
-    """At most ``limit`` bytes of ``stream``; ``None`` when it holds more."""
-    data = stream.read(limit + 1)
-    return None if len(data) > limit else data
+    """The rest of ``stream`` if it is at most ``limit`` bytes; ``None`` when it holds more.
+
+    Read in chunks: asking a buffered reader for ``limit`` bytes at once makes it allocate that
+    much up front, however small the file.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+    return None
 
 
 def decode_text(data: bytes) -> str:
