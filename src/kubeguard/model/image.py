@@ -210,7 +210,7 @@ class Package:
     @property
     def match_name(self) -> str:
         """The name advisories use: the source package for OS packages, else the name."""
-        return self.source_name or self.name if self.type.is_os else self.name
+        return (self.source_name or self.name) if self.type.is_os else self.name
 
 
 @dataclass(frozen=True, slots=True)
