@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,26 @@ METADATA_PORT = 80
 
 
 def parse_address(raw: Any) -> IPAddress | None:
-    """An IP address, or ``None`` if ``raw`` is not one."""
+    """An IP address, or ``None`` if ``raw`` is not one.
+
+    Parsed by the C library first: a snapshot carries one address per pod, and
+    :func:`ipaddress.ip_address` alone takes most of the index's build time on 50 000 of them.
+    """
     if not isinstance(raw, str):
         return None
-    try:
-        return ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return None
+    text = raw.strip()
+    for family, kind in _FAMILIES:
+        try:
+            return kind(socket.inet_pton(family, text))
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+_FAMILIES: tuple[tuple[int, type[IPAddress]], ...] = (
+    (socket.AF_INET, ipaddress.IPv4Address),
+    (socket.AF_INET6, ipaddress.IPv6Address),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ filled on first use and never change an answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from kubeguard.engines.posture.netpol.addresses import IPAddress, IpBlock, parse_address
 from kubeguard.engines.posture.netpol.endpoints import (
@@ -20,6 +20,7 @@ from kubeguard.engines.posture.netpol.endpoints import (
 )
 from kubeguard.engines.posture.netpol.policy import Direction, Peer, Policy, Rule, parse_policy
 from kubeguard.engines.posture.netpol.ports import NamedPort, PortSet
+from kubeguard.engines.posture.selectors import LabelSelector
 from kubeguard.engines.posture.views import as_list, as_mapping, get
 from kubeguard.model import Inventory, K8sObject
 
@@ -90,8 +91,12 @@ class Network:
             self.members[found].append(endpoint)
         self.classes: tuple[PodClass, ...] = tuple(by_key.values())
         self.classes_in: dict[str, list[PodClass]] = defaultdict(list)
+        self.classes_in_block: dict[int, list[PodClass]] = defaultdict(list)
+        """Classes by the ipBlocks (indices into :attr:`blocks`) their addresses fall in."""
         for pod_class in self.classes:
             self.classes_in[pod_class.namespace].append(pod_class)
+            for block_id in pod_class.block_ids:
+                self.classes_in_block[block_id].append(pod_class)
 
     def _index_namespaces(self, inventory: Inventory) -> None:
         self.namespace_labels: dict[str, Mapping[str, str]] = {}
@@ -105,6 +110,11 @@ class Network:
             self.namespace_labels[name] = {NAMESPACE_NAME_LABEL: name}
         self.inferred_namespaces: frozenset[str] = frozenset(missing)
         """Namespaces the inputs use but do not define: only their name label is known."""
+        self._namespaces_with_label: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for name, known in self.namespace_labels.items():
+            for label in known.items():
+                self._namespaces_with_label[label].add(name)
+        self._namespaces_matching: dict[LabelSelector, frozenset[str]] = {}
 
     def _select(self) -> None:
         self.selected: dict[Policy, tuple[PodClass, ...]] = {}
@@ -152,9 +162,25 @@ class Network:
         if peer.namespace_selector is None:
             if pod_class.namespace != policy_namespace:
                 return False
-        elif not peer.namespace_selector.matches(self.labels_of_namespace(pod_class.namespace)):
+        elif pod_class.namespace not in self.namespaces_matching(peer.namespace_selector):
             return False
         return peer.pod_selector is None or peer.pod_selector.matches(pod_class.labels)
+
+    def namespaces_matching(self, selector: LabelSelector) -> frozenset[str]:
+        """The namespaces (among those known) whose labels ``selector`` matches (cached)."""
+        found = self._namespaces_matching.get(selector)
+        if found is None:
+            candidates: Iterable[str] = self.namespace_labels
+            for requirement in selector.requirements:
+                if requirement.operator == "In" and len(requirement.values) == 1:
+                    (value,) = requirement.values
+                    candidates = self._namespaces_with_label.get((requirement.key, value), ())
+                    break
+            found = frozenset(
+                name for name in candidates if selector.matches(self.labels_of_namespace(name))
+            )
+            self._namespaces_matching[selector] = found
+        return found
 
     @staticmethod
     def peer_matches_addresses(peer: Peer, addresses: tuple[IPAddress, ...]) -> bool:
@@ -168,13 +194,27 @@ class Network:
         key = (peer, scope)
         found = self._peer_classes.get(key)
         if found is None:
-            if peer.ip_block is not None or peer.namespace_selector is not None:
-                candidates: tuple[PodClass, ...] | list[PodClass] = self.classes
+            candidates: Iterable[PodClass]
+            if peer.ip_block is not None:
+                candidates = self.classes_in_block.get(self.block_index[peer.ip_block], [])
+            elif peer.namespace_selector is not None:
+                candidates = (
+                    pod_class
+                    for name in sorted(self.namespaces_matching(peer.namespace_selector))
+                    for pod_class in self.classes_in.get(name, [])
+                )
             else:
                 candidates = self.classes_in.get(policy_namespace, [])
             found = tuple(c for c in candidates if self.peer_matches(peer, policy_namespace, c))
             self._peer_classes[key] = found
         return found
+
+    def endpoints_in_block(self, block: IpBlock) -> list[Endpoint]:
+        """Endpoints with an address inside ``block`` (host-network ones included)."""
+        block_id = self.block_index.get(block)
+        if block_id is None:
+            return []
+        return [e for c in self.classes_in_block.get(block_id, []) for e in self.members[c]]
 
     def rule_ports(self, rule: Rule, named_ports: frozenset[NamedPort] | None) -> PortSet:
         """The ports ``rule`` allows at a destination with ``named_ports`` (cached)."""

@@ -95,6 +95,8 @@ class TenantReach:
                 if not out_ports.intersection(in_ports).is_empty:
                     self.reaches[source].update(targets - {source})
         for source, specs in egress_named.items():
+            if not specs:
+                continue
             for destination in self._classes:
                 if destination.namespace == source:
                     continue

@@ -38,9 +38,7 @@ def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
                 if block is None:
                     continue
                 pods = sorted(
-                    e.ref
-                    for e in network.endpoints
-                    if not e.host_network and any(block.contains(a) for a in e.addresses)
+                    e.ref for e in network.endpoints_in_block(block) if not e.host_network
                 )
                 if pods:
                     yield Violation(
