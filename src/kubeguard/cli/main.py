@@ -12,6 +12,7 @@ from kubeguard.cli.dockerfile_command import dockerfile
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.image_command import image
 from kubeguard.cli.netpol_command import netpol
+from kubeguard.cli.rbac_command import rbac
 from kubeguard.cli.scan_command import scan
 from kubeguard.model import KubeguardError
 
@@ -37,6 +38,7 @@ cli.add_command(controls)
 cli.add_command(image)
 cli.add_command(dockerfile)
 cli.add_command(netpol)
+cli.add_command(rbac)
 
 
 def main(argv: list[str] | None = None) -> int:
