@@ -52,9 +52,7 @@ def lint_dockerfiles(
     Raises :class:`~kubeguard.model.ConfigError` for an unreadable hadolint configuration.
     """
     options = options or LintOptions()
-    hadolint = _hadolint_config(
-        options, cwd or Path.cwd(), os.environ if environ is None else environ
-    )
+    hadolint = _hadolint_config(options, cwd or Path(), os.environ if environ is None else environ)
     rules = load_rules()
     trusted = (
         *options.config.allowed_registries,

@@ -37,35 +37,36 @@ class _Lexer:
         self.unresolved = False
 
     def words(self, *, split: bool) -> list[str]:
-        """The words of the whole text (one word when ``split`` is false)."""
+        """The words of the whole text (one word when ``split`` is false). As in a shell, an
+        unquoted expansion to nothing makes no word; ``""`` makes an empty one."""
         text, escape = self.text, self.escape
         words: list[str] = []
         current: list[str] = []
-        started = False
+        quoted = False
         while self.position < len(text):
             char = text[self.position]
             if split and char in _BLANKS:
-                if started:
+                if quoted or any(current):
                     words.append("".join(current))
-                    current, started = [], False
+                current, quoted = [], False
                 self.position += 1
-                continue
-            started = True
-            if char == escape:
+            elif char == escape:
                 self._escaped(current)
             elif char == "'":
                 end = text.find("'", self.position + 1)
                 end = len(text) if end < 0 else end
                 current.append(text[self.position + 1 : end])
                 self.position = end + 1
+                quoted = True
             elif char == '"':
                 self._double_quoted(current)
+                quoted = True
             elif char == "$":
                 current.append(self._dollar())
             else:
                 current.append(char)
                 self.position += 1
-        if started:
+        if quoted or any(current) or not split:
             words.append("".join(current))
         return words
 
