@@ -16,7 +16,7 @@ from kubeguard.engines.posture.control import CheckContext, Violation, control
 from kubeguard.engines.posture.netpol import Direction, network_of
 from kubeguard.engines.posture.netpol.text import listing
 from kubeguard.engines.posture.selectors import LabelSelector
-from kubeguard.engines.posture.views import ObjectView, as_mapping
+from kubeguard.engines.posture.views import ObjectView, as_mapping, as_str
 from kubeguard.model import Severity
 
 EXPOSING_TYPES = frozenset({"LoadBalancer", "NodePort"})
@@ -34,7 +34,7 @@ EXPOSING_TYPES = frozenset({"LoadBalancer", "NodePort"})
     kinds={"Service"},
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
-    service_type = subject.field("spec", "type")
+    service_type = as_str(subject.field("spec", "type"))
     selector_map = as_mapping(subject.field("spec", "selector"))
     if service_type not in EXPOSING_TYPES or not selector_map:
         return
