@@ -10,6 +10,7 @@ user ``system:serviceaccount:<ns>:<name>`` or through the groups ``system:servic
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,10 +64,36 @@ def token_mount(workload: WorkloadView, inventory: Inventory) -> TokenMount:
 
 def bindings_of(inventory: Inventory, namespace: str, name: str) -> Iterator[K8sObject]:
     """RoleBindings and ClusterRoleBindings of the scan that grant ServiceAccount ns/name a role."""
-    for kind in BINDING_KINDS:
-        for binding in inventory.of_kind(kind):
-            if any(_names(subject, binding, namespace, name) for subject in _subjects(binding)):
-                yield binding
+    bindings, by_subject = inventory.derived(_bindings_by_subject, _bindings_by_subject)
+    keys = (
+        ("ServiceAccount", namespace, name),
+        ("User", "", f"system:serviceaccount:{namespace}:{name}"),
+        ("Group", "", "system:serviceaccounts"),
+        ("Group", "", f"system:serviceaccounts:{namespace}"),
+    )
+    for position in sorted({p for key in keys for p in by_subject.get(key, ())}):
+        yield bindings[position]
+
+
+SubjectKey = tuple[str, str, str]
+
+
+def _bindings_by_subject(
+    inventory: Inventory,
+) -> tuple[list[K8sObject], dict[SubjectKey, list[int]]]:
+    """Every binding, and the positions of those naming each ``(kind, namespace, name)``.
+
+    Built once per scan, so looking up the bindings of one pod's account does not read every
+    binding of the cluster.
+    """
+    bindings = [binding for kind in BINDING_KINDS for binding in inventory.of_kind(kind)]
+    by_subject: dict[SubjectKey, list[int]] = defaultdict(list)
+    for position, binding in enumerate(bindings):
+        for subject in _subjects(binding):
+            key = _subject_key(subject, binding)
+            if key is not None:
+                by_subject[key].append(position)
+    return bindings, by_subject
 
 
 def _subjects(binding: K8sObject) -> Iterator[Mapping[str, Any]]:
@@ -75,16 +102,16 @@ def _subjects(binding: K8sObject) -> Iterator[Mapping[str, Any]]:
             yield subject
 
 
-def _names(subject: Mapping[str, Any], binding: K8sObject, namespace: str, name: str) -> bool:
-    """Whether ``subject`` of ``binding`` covers ServiceAccount ``namespace/name``."""
+def _subject_key(subject: Mapping[str, Any], binding: K8sObject) -> SubjectKey | None:
+    """``(kind, namespace, name)`` of a binding subject, ``None`` if it names nobody."""
     kind = as_str(subject.get("kind"))
     subject_name = as_str(subject.get("name"))
+    if subject_name is None:
+        return None
     if kind == "ServiceAccount":
         # Only a RoleBinding lends its own namespace to a subject that leaves it out.
         subject_namespace = as_str(subject.get("namespace")) or binding.effective_namespace
-        return subject_name == name and subject_namespace == namespace
-    if kind == "User":
-        return subject_name == f"system:serviceaccount:{namespace}:{name}"
-    if kind == "Group":
-        return subject_name in ("system:serviceaccounts", f"system:serviceaccounts:{namespace}")
-    return False
+        return (kind, subject_namespace, subject_name) if subject_namespace else None
+    if kind in ("User", "Group"):
+        return (kind, "", subject_name)
+    return None

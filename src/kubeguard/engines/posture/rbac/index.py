@@ -159,6 +159,7 @@ class RbacIndex:
         self._by_role_namespace: dict[tuple[RoleKey, str], list[Binding]] = defaultdict(list)
         self._by_object: dict[int, Binding] = {}
         self._risk_rules: dict[tuple[RoleKey, str], tuple[Rule, ...]] = {}
+        self._unheld: dict[tuple[Subject, Subject], Grant | None] = {}
         for kind in (CLUSTER_ROLE_BINDING, ROLE_BINDING):
             for obj in inventory.of_kind(kind):
                 self._add_binding(obj)
@@ -281,18 +282,25 @@ class RbacIndex:
         Grants ``other`` gets through groups are not compared: they say nothing about the
         account itself, and ``holder`` is usually in the same broad groups.
         """
-        if holder.is_superuser:
-            return None
+        key = (holder, other)
+        if key not in self._unheld:
+            self._unheld[key] = None if holder.is_superuser else self._first_unheld(holder, other)
+        return self._unheld[key]
+
+    def _first_unheld(self, holder: Subject, other: Subject) -> Grant | None:
         held = list(self.grants_of(holder))
+        # The same rule held where it applies covers it without expanding it into requests.
+        same = {(grant.rule.content, grant.namespace) for grant in held}
         for binding, index in self._by_subject.get(other, ()):
             if binding.role is None:
                 continue
+            namespace = binding.namespace
+            relevant = [grant for grant in held if grant.binding.applies_in(namespace or "")]
             for rule in binding.role.rules:
-                for request in rule.requests_in(binding.namespace or ""):
-                    if not any(
-                        grant.binding.applies_in(request.namespace) and grant.rule.allows(request)
-                        for grant in held
-                    ):
+                if (rule.content, None) in same or (rule.content, namespace) in same:
+                    continue
+                for request in rule.requests_in(namespace or ""):
+                    if not any(grant.rule.allows(request) for grant in relevant):
                         return Grant(binding, index, other, rule)
         return None
 
