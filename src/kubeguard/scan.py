@@ -24,6 +24,7 @@ from kubeguard.engines.posture import (
 )
 from kubeguard.engines.posture.views import WORKLOAD_KINDS
 from kubeguard.findings import Note, ScanResult, apply_exceptions, expired_rules
+from kubeguard.findings.redaction import redact_findings
 from kubeguard.model import (
     ControlId,
     Finding,
@@ -154,7 +155,11 @@ def scan_objects(
     rules = options.config.exceptions
     return ScanResult(
         findings=apply_exceptions(
-            findings, inventory, rules, today, {control.id: control.refs for control in controls}
+            redact_findings(findings),
+            inventory,
+            rules,
+            today,
+            {control.id: control.refs for control in controls},
         ),
         rules={control.id: control.info for control in controls},
         objects=len(inventory),

@@ -27,7 +27,6 @@ from kubeguard.model import (
     Severity,
     Status,
     fingerprint,
-    get_path,
 )
 
 #: Control id of findings about objects whose fields have the wrong type.
@@ -112,7 +111,8 @@ def _malformed(obj: K8sObject, workload: WorkloadView) -> Iterator[Finding]:
             resource=obj.key,
             message=f"{_dotted(path)}: {problem}",
             location=obj.location_of(path),
-            evidence=(Evidence(path, get_path(obj.manifest, path)),),
+            # The wrong-typed value itself may be anything, a secret included: show its type only.
+            evidence=(Evidence(path, problem),),
             fingerprint=fingerprint(MALFORMED_OBJECT, obj.key, _stable_path(obj, path)),
         )
 

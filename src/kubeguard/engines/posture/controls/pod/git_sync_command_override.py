@@ -59,5 +59,6 @@ def _flags(container: ContainerView) -> Iterator[Violation]:
                 yield Violation(
                     path=container.path(field, index),
                     message=f"{container.label} passes {flag} to git-sync in {field}[{index}]",
-                    value=word,
+                    # The flag's value may carry credentials (an http.extraHeader, a URL).
+                    value=flag,
                 )

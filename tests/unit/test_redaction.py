@@ -1,0 +1,54 @@
+"""No report carries a credential, whatever control quoted it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubeguard.findings.redaction import redact_text
+from kubeguard.report import OutputFormat, ReportOptions, render
+from kubeguard.scan import scan_manifests
+
+KEY = "AKIAIOSFODNN7EXAMPLE"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - a test secret that must never be printed
+
+LEAKY = f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: leaky}}
+spec:
+  containers:
+    - name: migrate
+      image: registry.example/migrate:1
+      command: [sh, -c, "sudo mysql --password={PASSWORD} -e 'select 1'"]
+    - name: sync
+      image: registry.example/git-sync:4
+      args: ["--git-config=http.extraHeader:Authorization: Basic {KEY}"]
+    - name: typo
+      image: registry.example/app:1
+      env: "AWS_ACCESS_KEY_ID={KEY}"
+"""
+
+
+def test_redact_text_keeps_everything_but_the_secret() -> None:
+    text = f"runs sudo in command[2]: 'mysql --password={PASSWORD}' with {KEY}"
+    cleaned = redact_text(text)
+    assert PASSWORD not in cleaned
+    assert KEY not in cleaned
+    assert cleaned.startswith(
+        "runs sudo in command[2]: 'mysql --password=[redacted, 28 characters]'"
+    )
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_no_report_format_carries_quoted_secrets(
+    tmp_path: Path, output_format: OutputFormat
+) -> None:
+    (tmp_path / "pod.yaml").write_text(LEAKY)
+    result = scan_manifests([str(tmp_path / "pod.yaml")])
+    fired = {f.control_id for f in result.failures()} | {f.control_id for f in result.errors}
+    assert {"KG-POD-024", "KG-POD-036", "KG-INPUT-002"} <= fired
+    text = render(result, output_format, ReportOptions(show_passed=True, show_suppressed=True))
+    assert PASSWORD not in text
+    assert KEY not in text
