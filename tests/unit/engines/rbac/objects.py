@@ -9,6 +9,27 @@ import yaml
 from kubeguard.model import Inventory, K8sObject, SourceLocation
 
 RBAC = "rbac.authorization.k8s.io/v1"
+#: The controls the RBAC engine drives.
+RBAC_CONTROLS = {
+    "KG-IAM-002",
+    "KG-IAM-003",
+    "KG-IAM-004",
+    "KG-IAM-005",
+    "KG-IAM-006",
+    "KG-IAM-007",
+    "KG-IAM-008",
+    "KG-IAM-009",
+    "KG-IAM-016",
+    "KG-IAM-017",
+    "KG-IAM-018",
+    "KG-IAM-020",
+    "KG-IAM-021",
+    "KG-IAM-022",
+    "KG-IAM-029",
+    "KG-IAM-030",
+    "KG-IAM-031",
+    "KG-DATA-020",
+}
 
 
 def scan(*documents: dict[str, Any] | str) -> Inventory:

@@ -13,28 +13,9 @@ from kubeguard.findings import ScanResult
 from kubeguard.model import Finding, Inventory, Layer, Status
 from kubeguard.scan import ScanOptions, read_inputs, scan_manifests
 from tests.conftest import corpus_dir
+from tests.unit.engines.rbac.objects import RBAC_CONTROLS
 
 INGRESS_NGINX = "ingress-nginx/deploy/static/provider/aws/deploy.yaml"
-RBAC_CONTROLS = {
-    "KG-IAM-002",
-    "KG-IAM-003",
-    "KG-IAM-004",
-    "KG-IAM-005",
-    "KG-IAM-006",
-    "KG-IAM-007",
-    "KG-IAM-008",
-    "KG-IAM-009",
-    "KG-IAM-016",
-    "KG-IAM-017",
-    "KG-IAM-018",
-    "KG-IAM-020",
-    "KG-IAM-021",
-    "KG-IAM-022",
-    "KG-IAM-029",
-    "KG-IAM-030",
-    "KG-IAM-031",
-    "KG-DATA-020",
-}
 
 
 @pytest.fixture(scope="module")
