@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubeguard.config import load_config
-from kubeguard.dockerfile_lint import LintOptions, lint_dockerfiles
+from kubeguard.dockerfile_lint import PARALLEL_MIN_FILES, LintOptions, lint_dockerfiles
 from kubeguard.findings import ScanResult
 from kubeguard.findings.dockerfile_ignores import file_ignores
 from kubeguard.model import ConfigError, Finding, Status
@@ -220,3 +220,16 @@ def test_pragmas_attach_to_the_instruction_below_a_comment_block() -> None:
     (everywhere,) = ignores.everywhere
     assert (everywhere.peer, everywhere.ids) == (None, frozenset({"KG-DF-016"}))
     assert list(ignores.covering(None)) == [everywhere]
+
+
+def test_workers_report_exactly_what_one_process_does(tmp_path: Path) -> None:
+    fixtures = sorted(Path(__file__).parent.parent.joinpath("dockerfile").rglob("*.Dockerfile"))
+    for index in range(PARALLEL_MIN_FILES + 10):
+        source = fixtures[index % len(fixtures)]
+        (tmp_path / f"{index:03d}.Dockerfile").write_text(source.read_text(encoding="utf-8"))
+    (tmp_path / "broken.Dockerfile").write_text("FROM alpine\nNOPE\n")
+    single = lint_dockerfiles([str(tmp_path)], LintOptions(workers=1), cwd=tmp_path, environ={})
+    forked = lint_dockerfiles([str(tmp_path)], LintOptions(workers=3), cwd=tmp_path, environ={})
+    assert forked.objects == single.objects == PARALLEL_MIN_FILES + 10
+    assert forked.findings == single.findings
+    assert len(forked.errors) == 1

@@ -35,6 +35,14 @@ def dockerfile() -> None:
 @click.option(
     "--no-hadolint-config", is_flag=True, help="Do not look for a hadolint configuration file."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for reading and checking (pays off on large trees only).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks; re-raise rule failures.")
 def lint(
     paths: tuple[str, ...],
@@ -42,6 +50,7 @@ def lint(
     config_path: str | None,
     hadolint_config: str | None,
     no_hadolint_config: bool,
+    jobs: int,
     debug: bool,
 ) -> int:
     """Check Dockerfiles (files, folders searched for Dockerfiles, or - for stdin).
@@ -61,6 +70,7 @@ def lint(
         config=config,
         hadolint_config=hadolint_config,
         use_hadolint_config=not no_hadolint_config,
+        workers=jobs,
         debug=debug,
     )
     return emit_report(lint_dockerfiles(paths, options), report, config.fail_on)

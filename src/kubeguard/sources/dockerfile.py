@@ -100,6 +100,21 @@ def read_dockerfiles(
     stdin: BinaryIO | None = None,
 ) -> Iterator[DockerfileDoc | SourceError]:
     """Parse every Dockerfile of ``inputs`` (files, folders searched recursively, ``-``)."""
+    for target in dockerfile_targets(inputs, max_file_bytes=max_file_bytes, stdin=stdin):
+        if isinstance(target, Path):
+            yield read_dockerfile(target, max_file_bytes=max_file_bytes)
+        else:
+            yield target
+
+
+def dockerfile_targets(
+    inputs: Iterable[str],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_DOCKERFILE_BYTES,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Path | DockerfileDoc | SourceError]:
+    """The files ``inputs`` name, in order, without reading them (so that workers can);
+    standard input is read and parsed here, and a missing input is an error."""
     for given in inputs:
         if given == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -107,10 +122,9 @@ def read_dockerfiles(
             continue
         path = Path(given)
         if path.is_dir():
-            for file in dockerfiles_in(path):
-                yield read_dockerfile(file, max_file_bytes=max_file_bytes)
+            yield from dockerfiles_in(path)
         elif path.exists():
-            yield read_dockerfile(path, max_file_bytes=max_file_bytes)
+            yield path
         else:
             yield SourceError("no such file or folder", location=SourceLocation(given))
 
@@ -437,7 +451,7 @@ class _Builder:
     def _assignments(
         self, keyword: str, arguments: str, scope: Scope, line: int
     ) -> tuple[Assignment, ...]:
-        spans = raw_words(arguments, self.escape)
+        spans = list(raw_words(arguments, self.escape))
         if not spans:
             raise SourceError(
                 f"{keyword} needs at least one name", location=SourceLocation(self.path, line)
@@ -505,6 +519,8 @@ def _flags(text: str, scope: Scope, escape: str) -> tuple[tuple[Flag, ...], str,
     flags: list[Flag] = []
     rest = text
     unresolved = False
+    if not text.startswith("--"):
+        return (), text.strip(), False
     for start, end in raw_words(text, escape):
         word = text[start:end]
         if not word.startswith("--") or len(word) == 2:

@@ -14,7 +14,7 @@ sets) stays as written and the result is marked unresolved, so rules can tell "e
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fnmatch import translate
 
 #: Variable values in scope: ``None`` for a variable declared without a known value.
@@ -205,9 +205,9 @@ def expand_word(text: str, scope: Scope, escape: str = "\\") -> tuple[str, bool]
     return "".join(lexer.words(split=False)), lexer.unresolved
 
 
-def raw_words(text: str, escape: str = "\\") -> list[tuple[int, int]]:
-    """Spans of the blank-separated words of ``text``, quotes and escapes left in place."""
-    spans: list[tuple[int, int]] = []
+def raw_words(text: str, escape: str = "\\") -> Iterator[tuple[int, int]]:
+    """Spans of the blank-separated words of ``text``, quotes and escapes left in place;
+    lazily, so that reading the leading flags of a long ``RUN`` does not scan all of it."""
     position = 0
     length = len(text)
     while position < length:
@@ -231,5 +231,4 @@ def raw_words(text: str, escape: str = "\\") -> list[tuple[int, int]]:
             elif char in _BLANKS:
                 break
             position += 1
-        spans.append((start, min(position, length)))
-    return spans
+        yield start, min(position, length)

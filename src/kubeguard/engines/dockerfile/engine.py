@@ -10,11 +10,20 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from kubeguard.engines.dockerfile import rules as rules_package
 from kubeguard.engines.dockerfile.rule import Rule, Violation
 from kubeguard.engines.dockerfile.view import DockerfileView, LintSettings
-from kubeguard.model import Evidence, Finding, Layer, ObjectKey, Status, fingerprint
+from kubeguard.model import (
+    Evidence,
+    Finding,
+    Layer,
+    ObjectKey,
+    SourceLocation,
+    Status,
+    fingerprint,
+)
 from kubeguard.model.dockerfile import DockerfileDoc
 
 
@@ -41,50 +50,57 @@ def evaluate(
 ) -> Iterator[Finding]:
     """Findings of ``rules`` on one Dockerfile."""
     view = DockerfileView(doc, settings)
-    key = doc.key
+    subject = _Subject(doc.key, doc.location())
     for candidate in rules:
         try:
             violations = list(candidate.check(view))
         except Exception as error:
             if debug:
                 raise
-            yield _finding(
+            yield subject.finding(
                 candidate,
-                doc,
-                key,
                 Status.ERROR,
                 f"rule {candidate.id} failed on this file: {type(error).__name__}: {error}",
             )
             continue
         if not violations:
-            yield _finding(candidate, doc, key, Status.PASS, candidate.title)
+            yield subject.finding(candidate, Status.PASS, candidate.title)
         for violation in violations:
-            yield _finding(candidate, doc, key, Status.FAIL, violation.message, violation)
+            yield subject.finding(candidate, Status.FAIL, violation.message, violation)
 
 
-def _finding(
-    candidate: Rule,
-    doc: DockerfileDoc,
-    key: ObjectKey,
-    status: Status,
-    message: str,
-    violation: Violation | None = None,
-) -> Finding:
-    instruction = violation.instruction if violation is not None else None
-    # Keyed by what the instruction says, not by its line, so edits above it keep the identity.
-    identity = f"{instruction.keyword} {instruction.arguments}|{message}" if instruction else ""
-    return Finding(
-        control_id=candidate.id,
-        layer=Layer.IMAGE,
-        severity=candidate.severity,
-        status=status,
-        resource=key,
-        message=message,
-        location=doc.location(instruction.line if instruction else None),
-        evidence=(
-            (Evidence((instruction.keyword,), violation.value),)
-            if instruction is not None and violation is not None
-            else ()
-        ),
-        fingerprint=fingerprint(candidate.id, key, identity),
-    )
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """The file findings are about, built once per file."""
+
+    key: ObjectKey
+    location: SourceLocation
+
+    def finding(
+        self, candidate: Rule, status: Status, message: str, violation: Violation | None = None
+    ) -> Finding:
+        if violation is None:
+            return Finding(
+                control_id=candidate.id,
+                layer=Layer.IMAGE,
+                severity=candidate.severity,
+                status=status,
+                resource=self.key,
+                message=message,
+                location=self.location,
+                fingerprint=fingerprint(candidate.id, self.key, ""),
+            )
+        instruction = violation.instruction
+        # Keyed by what the instruction says, not by its line, so edits above it keep the identity.
+        identity = f"{instruction.keyword} {instruction.arguments}|{message}"
+        return Finding(
+            control_id=candidate.id,
+            layer=Layer.IMAGE,
+            severity=candidate.severity,
+            status=status,
+            resource=self.key,
+            message=message,
+            location=self.location.at_line(instruction.line),
+            evidence=(Evidence((instruction.keyword,), violation.value),),
+            fingerprint=fingerprint(candidate.id, self.key, identity),
+        )

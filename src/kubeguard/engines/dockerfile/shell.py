@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: How deep substitutions inside substitutions are followed.
 MAX_NESTING = 8
@@ -52,10 +52,12 @@ class Command:
     substitutions: tuple[tuple[Command, ...], ...] = ()
     """Commands of each ``$(…)``, backtick or ``<(…)`` in this command's words."""
 
-    @property
-    def name(self) -> str:
-        """The program's base name (``/usr/bin/apt-get`` → ``apt-get``), empty if none."""
-        return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+    name: str = field(init=False)
+    """The program's base name (``/usr/bin/apt-get`` → ``apt-get``), empty if none."""
+
+    def __post_init__(self) -> None:
+        # Rules ask every command its name many times; work it out once.
+        object.__setattr__(self, "name", self.words[0].rsplit("/", 1)[-1] if self.words else "")
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -98,6 +100,7 @@ class _Lexer:
     def run(self) -> list[_Token]:
         text = self.text
         length = len(text)
+        tokens = self.tokens
         while self.position < length:
             char = text[self.position]
             if char in " \t\r":
@@ -105,7 +108,7 @@ class _Lexer:
             elif char == "\\" and text.startswith("\\\n", self.position):
                 self.position += 2
             elif char == "\n":
-                self.tokens.append(_Token("newline", "\n"))
+                tokens.append(_Token("newline", "\n"))
                 self.position += 1
                 self._skip_heredoc_bodies()
             elif char == "#":
@@ -113,15 +116,24 @@ class _Lexer:
                 self.position = length if end < 0 else end
             elif char in "<>" and text.startswith("(", self.position + 1):
                 self._word()
-            elif (redirect := _REDIRECT.match(text, self.position)) is not None:
+            elif (char in "<>" or char.isdigit()) and (
+                redirect := _REDIRECT.match(text, self.position)
+            ) is not None:
                 self._redirect(redirect.group())
             elif char in ";&|()":
                 operator = next(op for op in _OPERATORS if text.startswith(op, self.position))
-                self.tokens.append(_Token("op", operator))
+                tokens.append(_Token("op", operator))
                 self.position += len(operator)
+            elif (plain := _PLAIN.match(text, self.position)) is not None and (
+                plain.end() == length or text[plain.end()] in _METACHARACTERS
+            ):
+                # Most words have no quotes, escapes or expansions: take them whole.
+                word = plain.group()
+                tokens.append(_Token("word", word, word))
+                self.position = plain.end()
             else:
                 self._word()
-        return self.tokens
+        return tokens
 
     def _redirect(self, operator: str) -> None:
         self.position += len(operator)

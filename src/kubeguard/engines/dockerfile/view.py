@@ -76,10 +76,9 @@ class RunView:
 
     def named(self, *names: str) -> list[Command]:
         """The programs called one of ``names``, in order."""
-        found = [program for name in names for program in self.by_name.get(name, ())]
-        if len(names) > 1:
-            found.sort(key=self.programs.index)
-        return found
+        if len(names) == 1:
+            return list(self.by_name.get(names[0], ()))
+        return [program for program in self.programs if program.name in names]
 
     def cache_mount(self, *prefixes: str) -> bool:
         """Whether a ``--mount=type=cache`` targets a path under one of ``prefixes``."""
