@@ -394,3 +394,15 @@ def test_who_can_agrees_with_can_for_every_subject() -> None:
         listed = set(who_can(inventory, request).subjects)
         for who in subjects:
             assert (who in listed) == allowed(inventory, who, request), (who, request)
+
+
+def test_who_can_anywhere_ignores_rolebindings_for_cluster_scoped_requests() -> None:
+    inventory = scan(
+        role("node-and-url", rule("get", "nodes"), rule("get", urls="/metrics")),
+        binding("in-namespace", "node-and-url", subject("user:alice"), namespace="shop"),
+        binding("cluster", "node-and-url", subject("user:bob")),
+    )
+    for request in (Request("get", "nodes"), Request("get", path="/metrics")):
+        answer = who_can(inventory, request, any_namespace=True)
+        assert [str(s) for s in answer.subjects] == ["User bob"]
+        assert not answer.any_namespace

@@ -130,8 +130,16 @@ def build_request(
 
 
 def who_can(inventory: Inventory, request: Request, *, any_namespace: bool = False) -> WhoCanAnswer:
-    """Every subject some binding allows to make ``request``."""
+    """Every subject some binding allows to make ``request``.
+
+    ``any_namespace`` only widens questions about namespaced resources: RoleBindings never grant
+    cluster-scoped resources or non-resource URLs, whatever their namespace.
+    """
     index = rbac_index(inventory)
+    namespaced = not request.path and index.catalog.is_namespaced(
+        request.resource, request.api_group
+    )
+    any_namespace = any_namespace and namespaced
     grants = index.grants_allowing(request, any_namespace=any_namespace)
     ordered = sorted(grants, key=lambda g: (g.subject, str(g.binding), g.rule.index))
     return WhoCanAnswer(request, any_namespace, tuple(ordered))
