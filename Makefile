@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Scan the bundled example application with the embedded defaults.
+## Scan the bundled example application with the embedded defaults, then lint its Dockerfile.
 demo: $(STAMP)
 	$(BIN)/kubeguard scan examples/eks-shop/ ; status=$$?; \
 	  echo "kubeguard exited with $$status (1: findings at or above --fail-on)"; \
+	  test $$status -le 1
+	$(BIN)/kubeguard dockerfile lint examples/eks-shop/Dockerfile --show-suppressed ; status=$$?; \
+	  echo "kubeguard dockerfile lint exited with $$status (1: findings at or above --fail-on)"; \
 	  test $$status -le 1
 
 ## Everything CI checks: linters, type checker, import contracts, tests.
