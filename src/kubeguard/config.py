@@ -55,6 +55,15 @@ class _PssSection(BaseModel):
         return value
 
 
+class _VulnerabilityDbSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
+    """The database file [default: KUBEGUARD_DB, else the user's data folder]."""
+    feeds: list[str] = []
+    """URLs ``kubeguard db update`` fetches: OSV zips or records, Alpine secdb, Debian tracker."""
+
+
 class Config(BaseModel):
     """Validated configuration."""
 
@@ -64,6 +73,7 @@ class Config(BaseModel):
     """Default for ``--fail-on``."""
     pss: _PssSection = _PssSection()
     allowed_registries: list[str] = []
+    vulnerability_db: _VulnerabilityDbSection = _VulnerabilityDbSection()
     exceptions_: list[_ExceptionEntry] = Field(default=[], alias="exceptions")
 
     @property

@@ -8,9 +8,11 @@ import click
 
 from kubeguard import __version__
 from kubeguard.cli.controls_command import controls
+from kubeguard.cli.db_command import db
 from kubeguard.cli.dockerfile_command import dockerfile
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.image_command import image
+from kubeguard.cli.image_scan_command import rescan_image, scan_image
 from kubeguard.cli.netpol_command import netpol
 from kubeguard.cli.rbac_command import rbac
 from kubeguard.cli.scan_command import scan
@@ -36,6 +38,9 @@ def cli() -> None:
 cli.add_command(scan)
 cli.add_command(controls)
 cli.add_command(image)
+image.add_command(scan_image)
+image.add_command(rescan_image)
+cli.add_command(db)
 cli.add_command(dockerfile)
 cli.add_command(netpol)
 cli.add_command(rbac)

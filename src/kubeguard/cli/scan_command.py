@@ -74,6 +74,12 @@ SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
     type=click.IntRange(min=1),
     help="Worker processes for parsing and checking [default: one per core].",
 )
+@click.option(
+    "--images",
+    "with_images",
+    is_flag=True,
+    help="Also scan every image the workloads reference for known vulnerabilities.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks; re-raise control failures.")
 def scan(
     paths: tuple[str, ...],
@@ -91,6 +97,7 @@ def scan(
     verbose: bool,
     max_file_size: int,
     jobs: int | None,
+    with_images: bool,
     debug: bool,
 ) -> int:
     """Check Kubernetes manifests (files, folders, or - for stdin).
@@ -118,7 +125,13 @@ def scan(
         debug=debug,
         workers=jobs,
     )
-    result = scan_manifests(paths, options)
+    if with_images:
+        # Imported here: the image commands reuse this module's report helpers.
+        from kubeguard.cli.image_scan_command import scan_workload_images
+
+        result = scan_workload_images(paths, options)
+    else:
+        result = scan_manifests(paths, options)
     threshold = Severity(fail_on) if fail_on else config.fail_on or Severity.INFO
     report_options = ReportOptions(
         show_suppressed=show_suppressed,
