@@ -34,6 +34,8 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 _DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 _YAML_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
+#: Keys only an OSV record has at its top level, so that one without an id still reads as OSV.
+_OSV_KEYS = frozenset({"id", "affected", "modified", "schema_version"})
 #: What reading yields: where it came from (file, or ``zip!member``) and an advisory or problem.
 ReadItem = tuple[str, Advisory | SourceError]
 
@@ -155,7 +157,7 @@ def parse_document(document: Any, where: str) -> Iterator[Advisory | SourceError
             yield from _osv(record, where)
     elif is_alpine_secdb(document):
         yield from parse_alpine_secdb(document, where)
-    elif isinstance(document, dict) and "id" in document:
+    elif isinstance(document, dict) and not _OSV_KEYS.isdisjoint(document):
         yield from _osv(document, where)
     elif is_debian_tracker(document):
         yield from parse_debian_tracker(document, where)
