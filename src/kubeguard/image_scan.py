@@ -145,6 +145,7 @@ def merge_results(first: ScanResult, second: ScanResult) -> ScanResult:
             }.values()
         ),
         settings={**first.settings, **second.settings},
+        ingestion=first.ingestion or second.ingestion,
     )
 
 

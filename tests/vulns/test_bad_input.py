@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,9 @@ from kubeguard.cli.main import main
 from kubeguard.sources.advisories import AdvisoryDatabase
 
 
-def record(record_id, name="good", fixed="2.0", ecosystem="PyPI"):
+def record(
+    record_id: str, name: str = "good", fixed: str = "2.0", ecosystem: str = "PyPI"
+) -> dict[str, Any]:
     return {
         "id": record_id,
         "modified": "2024-01-01T00:00:00Z",
@@ -25,7 +28,7 @@ def record(record_id, name="good", fixed="2.0", ecosystem="PyPI"):
     }
 
 
-def zip_bytes(members):
+def zip_bytes(members: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():

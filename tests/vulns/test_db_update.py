@@ -7,6 +7,7 @@ import json
 import shutil
 import threading
 import zipfile
+from pathlib import Path
 
 import orjson
 import pytest
@@ -31,7 +32,9 @@ def feed_server(tmp_path_factory):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in records:
-            document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            # BaseLoader keeps versions as text (1.10 stays "1.10"), as the importer reads them.
+            text = path.read_text(encoding="utf-8")
+            document = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - builds no objects
             archive.writestr(f"{document['id']}.json", json.dumps(document))
     (root / "PyPI").mkdir()
     (root / "PyPI" / "all.zip").write_bytes(buffer.getvalue())
@@ -54,11 +57,11 @@ def feed_server(tmp_path_factory):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's parameter name
+    def log_message(self, format, *args):
         pass
 
 
-def write_config(folder, urls):
+def write_config(folder: Path, urls: list[str]) -> Path:
     config = folder / "kubeguard.yaml"
     config.write_text(yaml.safe_dump({"vulnerability_db": {"feeds": urls}}))
     return config
