@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Scan the bundled example application with the embedded defaults, then lint its Dockerfile.
+## Scan the bundled example application with the embedded defaults, lint its Dockerfile, and scan
+## its image (built offline) against the bundled advisories.
 demo: $(STAMP)
 	$(BIN)/kubeguard scan examples/eks-shop/ ; status=$$?; \
 	  echo "kubeguard exited with $$status (1: findings at or above --fail-on)"; \
@@ -20,6 +21,13 @@ demo: $(STAMP)
 	$(BIN)/kubeguard dockerfile lint examples/eks-shop/Dockerfile --show-suppressed ; status=$$?; \
 	  echo "kubeguard dockerfile lint exited with $$status (1: findings at or above --fail-on)"; \
 	  test $$status -le 1
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	  $(BIN)/python examples/eks-shop/image/build.py "$$scratch/orders.tar" && \
+	  $(BIN)/kubeguard db import examples/eks-shop/image/advisories/ --db "$$scratch/demo.db" && \
+	  { $(BIN)/kubeguard image scan "$$scratch/orders.tar" --db "$$scratch/demo.db" \
+	      --vex examples/eks-shop/image/orders.openvex.json --show-suppressed ; status=$$?; \
+	    echo "kubeguard image scan exited with $$status (1: findings at or above --fail-on)"; \
+	    test $$status -le 1; }
 
 ## Everything CI checks: linters, type checker, import contracts, tests.
 test: lint typecheck contracts unit
