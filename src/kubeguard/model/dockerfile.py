@@ -104,17 +104,6 @@ class Instruction:
         """Written as a command line for the shell rather than as a JSON array."""
         return self.exec_form is None
 
-    @property
-    def summary(self) -> str:
-        """The instruction on one line, shortened, for messages."""
-        parts = [self.keyword]
-        parts += [
-            f"--{f.name}" + (f"={f.value}" if f.value is not None else "") for f in self.flags
-        ]
-        parts += self.arguments.split()
-        text = " ".join(parts)
-        return text if len(text) <= 80 else text[:77] + "..."
-
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -173,7 +162,6 @@ class DockerfileDoc:
     """Every instruction in file order (``ONBUILD`` triggers are inside their ``ONBUILD``)."""
     stages: tuple[Stage, ...] = ()
     comments: tuple[Comment, ...] = ()
-    lines: int = 0
 
     @property
     def key(self) -> ObjectKey:

@@ -200,7 +200,7 @@ def parse_dockerfile(text: str, path: str = STDIN) -> DockerfileDoc:
             index += 1
         else:
             index = _instruction(lines, index, builder)
-    return builder.document(directives, len(lines))
+    return builder.document(directives)
 
 
 def _directives(lines: list[str], path: str) -> tuple[dict[str, str], int]:
@@ -497,7 +497,7 @@ class _Builder:
         elif keyword == "SHELL" and instruction.exec_form:
             stage.state.shell = instruction.exec_form
 
-    def document(self, directives: dict[str, str], line_count: int) -> DockerfileDoc:
+    def document(self, directives: dict[str, str]) -> DockerfileDoc:
         stages = tuple(
             dataclasses.replace(stage.header, instructions=tuple(stage.instructions))
             for stage in self.stages
@@ -509,7 +509,6 @@ class _Builder:
             instructions=tuple(self.instructions),
             stages=stages,
             comments=tuple(self.comments),
-            lines=line_count,
         )
 
 
