@@ -79,20 +79,14 @@ class _Subject:
     def finding(
         self, candidate: Rule, status: Status, message: str, violation: Violation | None = None
     ) -> Finding:
-        if violation is None:
-            return Finding(
-                control_id=candidate.id,
-                layer=Layer.IMAGE,
-                severity=candidate.severity,
-                status=status,
-                resource=self.key,
-                message=message,
-                location=self.location,
-                fingerprint=fingerprint(candidate.id, self.key, ""),
-            )
-        instruction = violation.instruction
-        # Keyed by what the instruction says, not by its line, so edits above it keep the identity.
-        identity = f"{instruction.keyword} {instruction.arguments}|{message}"
+        location, identity = self.location, ""
+        evidence: tuple[Evidence, ...] = ()
+        if violation is not None:
+            instruction = violation.instruction
+            location = self.location.at_line(instruction.line)
+            evidence = (Evidence((instruction.keyword,), violation.value),)
+            # Keyed by what the instruction says, not by its line: edits above keep the identity.
+            identity = f"{instruction.keyword} {instruction.arguments}|{message}"
         return Finding(
             control_id=candidate.id,
             layer=Layer.IMAGE,
@@ -100,7 +94,7 @@ class _Subject:
             status=status,
             resource=self.key,
             message=message,
-            location=self.location.at_line(instruction.line),
-            evidence=(Evidence((instruction.keyword,), violation.value),),
+            location=location,
+            evidence=evidence,
             fingerprint=fingerprint(candidate.id, self.key, identity),
         )
