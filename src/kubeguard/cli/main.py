@@ -9,6 +9,7 @@ import click
 from kubeguard import __version__
 from kubeguard.cli.controls_command import controls
 from kubeguard.cli.db_command import db
+from kubeguard.cli.detect_command import detect
 from kubeguard.cli.dockerfile_command import dockerfile
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.image_command import image
@@ -44,6 +45,7 @@ cli.add_command(db)
 cli.add_command(dockerfile)
 cli.add_command(netpol)
 cli.add_command(rbac)
+cli.add_command(detect)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kubeguard.findings.exceptions import ExceptionRule
-from kubeguard.model import Finding, RuleInfo, Severity, SourceLocation, Status
+from kubeguard.model import Finding, IngestionCounts, RuleInfo, Severity, SourceLocation, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,8 @@ class ScanResult:
     """Config exceptions past their date, which no longer apply."""
     settings: Mapping[str, str] = field(default_factory=dict)
     """What was evaluated (PSS level and version, framework …), for the report header."""
+    ingestion: IngestionCounts | None = None
+    """For detection over audit events: what reading them gave; ``None`` for manifest scans."""
 
     @property
     def errors(self) -> list[Finding]:

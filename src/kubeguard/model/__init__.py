@@ -1,6 +1,16 @@
 """Pure data shared by every stage; imports nothing else of kubeguard."""
 
-from kubeguard.model.errors import ConfigError, ControlError, KubeguardError, SourceError
+from kubeguard.model.errors import ConfigError, ControlError, KubeguardError, RuleError, SourceError
+from kubeguard.model.event import (
+    Action,
+    Actor,
+    AuditEvent,
+    DetectionDetail,
+    IngestionCounts,
+    ObjectRef,
+    UserInfo,
+    parse_timestamp,
+)
 from kubeguard.model.finding import (
     ControlId,
     Evidence,
@@ -25,12 +35,17 @@ from kubeguard.model.resource import (
 from kubeguard.model.rule import RuleInfo
 
 __all__ = [
+    "Action",
+    "Actor",
+    "AuditEvent",
     "ConfigError",
     "ControlError",
     "ControlId",
+    "DetectionDetail",
     "Evidence",
     "FieldPath",
     "Finding",
+    "IngestionCounts",
     "Inventory",
     "K8sObject",
     "KubeguardError",
@@ -38,13 +53,17 @@ __all__ = [
     "LineList",
     "LineMap",
     "ObjectKey",
+    "ObjectRef",
+    "RuleError",
     "RuleInfo",
     "Severity",
     "SourceError",
     "SourceLocation",
     "Status",
+    "UserInfo",
     "dotted_path",
     "fingerprint",
     "get_path",
     "line_of",
+    "parse_timestamp",
 ]

@@ -39,5 +39,9 @@ class ConfigError(KubeguardError):
     """The configuration file, an environment variable or a flag is invalid."""
 
 
+class RuleError(KubeguardError):
+    """A detection rule file is invalid."""
+
+
 class ControlError(KubeguardError):
     """A control raised while evaluating an object."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NewType
 
+from kubeguard.model.event import DetectionDetail
 from kubeguard.model.resource import FieldPath, ObjectKey, SourceLocation
 
 ControlId = NewType("ControlId", str)
@@ -103,6 +104,8 @@ class Finding:
     """Why this finding is suppressed (an annotation or an exception entry), if it is."""
     extra: dict[str, str] = field(default_factory=dict)
     """Engine-specific details that reports may show (e.g. the PSS level evaluated)."""
+    detection: DetectionDetail | None = None
+    """Actor, action, first and last seen and count, for findings of the detection engine."""
 
 
 def fingerprint(control_id: str, resource: ObjectKey | None, path_key: str) -> str:

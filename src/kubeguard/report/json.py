@@ -11,7 +11,7 @@ import orjson
 
 from kubeguard import __version__
 from kubeguard.findings import ExceptionRule, ScanResult
-from kubeguard.model import Finding, RuleInfo, Status
+from kubeguard.model import DetectionDetail, Finding, IngestionCounts, RuleInfo, Status
 from kubeguard.report.options import ReportOptions
 
 SCHEMA = "kubeguard.scan/v1"
@@ -36,7 +36,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "counts": result.counts(),
             "failed_by_severity": _by_severity(result),
         },
-        "findings": [_finding(f, result.rules.get(f.control_id)) for f in listed],
+        "ingestion": ingestion_document(result.ingestion),
+        "findings": [finding_document(f, result.rules.get(f.control_id)) for f in listed],
         "expired_exceptions": [_exception(rule) for rule in result.expired_exceptions],
         "notes": (
             [{"location": str(note.location), "message": note.message} for note in result.notes]
@@ -65,7 +66,8 @@ def _by_severity(result: ScanResult) -> dict[str, int]:
     return counts
 
 
-def _finding(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
+def finding_document(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
+    """One finding as the JSON report (and the JSON-lines stream) writes it."""
     resource = finding.resource
     location = finding.location
     return {
@@ -100,4 +102,55 @@ def _finding(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
         "references": {key: list(ids) for key, ids in rule.refs.items()} if rule else {},
         "fingerprint": finding.fingerprint,
         "suppressed_by": finding.suppressed_by,
+        "detection": detection_document(finding.detection),
+    }
+
+
+def detection_document(detail: DetectionDetail | None) -> dict[str, Any] | None:
+    """Actor, action and occurrences of a detection finding; ``None`` for other findings."""
+    if detail is None:
+        return None
+    actor, action = detail.actor, detail.action
+    return {
+        "finding_type": detail.finding_type,
+        "actor": {
+            "username": actor.username,
+            "uid": actor.uid,
+            "groups": list(actor.groups),
+            "source_ips": list(actor.source_ips),
+            "user_agent": actor.user_agent,
+            "impersonated_user": actor.impersonated_user,
+            "impersonated_groups": list(actor.impersonated_groups),
+        },
+        "action": {
+            "verb": action.verb,
+            "request_uri": action.request_uri,
+            "resource": action.resource,
+            "subresource": action.subresource,
+            "namespace": action.namespace,
+            "name": action.name,
+            "api_group": action.api_group,
+            "response_code": action.response_code,
+            "stage": action.stage,
+            "audit_id": action.audit_id,
+        },
+        "first_seen": detail.first_seen.isoformat() if detail.first_seen else None,
+        "last_seen": detail.last_seen.isoformat() if detail.last_seen else None,
+        "count": detail.count,
+        "audit_ids": list(detail.audit_ids),
+        "threat_lists": list(detail.threat_lists),
+        "aggregation_key": list(detail.aggregation_key),
+    }
+
+
+def ingestion_document(counts: IngestionCounts | None) -> dict[str, int] | None:
+    """What reading audit events gave; ``None`` for manifest scans."""
+    if counts is None:
+        return None
+    return {
+        "inputs": counts.inputs,
+        "events": counts.events,
+        "duplicates": counts.duplicates,
+        "rejected": counts.rejected,
+        "truncated": counts.truncated,
     }

@@ -23,6 +23,7 @@ from kubeguard import __version__
 from kubeguard.findings import ScanResult, suppressed_inline
 from kubeguard.model import Finding, RuleInfo, Severity, SourceLocation, Status
 from kubeguard.report.describe import describe_expired
+from kubeguard.report.json import detection_document, ingestion_document
 from kubeguard.report.options import ReportOptions
 
 SARIF_VERSION = "2.1.0"
@@ -68,10 +69,17 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         "invocations": [_invocation(result, index, root, options)],
         "originalUriBaseIds": {SOURCE_ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
         "results": results,
-        "properties": {"settings": dict(result.settings), "objects": result.objects},
+        "properties": _run_properties(result),
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def _run_properties(result: ScanResult) -> dict[str, Any]:
+    properties: dict[str, Any] = {"settings": dict(result.settings), "objects": result.objects}
+    if result.ingestion is not None:
+        properties["ingestion"] = ingestion_document(result.ingestion)
+    return properties
 
 
 def _driver(rules: list[RuleInfo]) -> dict[str, Any]:
@@ -167,6 +175,8 @@ def _result(finding: Finding, index: Mapping[str, int], root: Path) -> dict[str,
             "evidence": [{"path": item.dotted, "value": item.value} for item in finding.evidence],
         },
     }
+    if finding.detection is not None:
+        entry["properties"]["detection"] = detection_document(finding.detection)
     if finding.status == Status.PASS:
         entry["kind"] = "pass"
     if finding.suppressed_by is not None:

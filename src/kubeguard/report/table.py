@@ -17,7 +17,15 @@ from rich.text import Text
 
 from kubeguard import __version__
 from kubeguard.findings import ExceptionRule, ScanResult
-from kubeguard.model import Finding, Layer, RuleInfo, Severity, Status
+from kubeguard.model import (
+    DetectionDetail,
+    Finding,
+    IngestionCounts,
+    Layer,
+    RuleInfo,
+    Severity,
+    Status,
+)
 from kubeguard.report.describe import describe_expired, describe_resource
 from kubeguard.report.options import ReportOptions
 
@@ -76,11 +84,17 @@ def _report(result: ScanResult, options: ReportOptions) -> Iterator[Text]:
 
 def _header(result: ScanResult) -> Text:
     settings = ", ".join(f"{key}={value}" for key, value in result.settings.items())
+    subject, judge = _words(result)
     return Text.assemble(
         (f"kubeguard {__version__}", _HEADING),
-        f": {_plural(result.objects, 'object')}, {_plural(len(result.rules), 'control')}",
+        f": {_plural(result.objects, subject)}, {_plural(len(result.rules), judge)}",
         f" ({settings})" if settings else "",
     )
+
+
+def _words(result: ScanResult) -> tuple[str, str]:
+    """What was judged and by what: objects by controls, or audit events by rules."""
+    return ("event", "rule") if result.ingestion is not None else ("object", "control")
 
 
 def _errors(result: ScanResult) -> Iterator[Text]:
@@ -145,8 +159,38 @@ def _layer_findings(findings: list[Finding], rules: Mapping[str, RuleInfo]) -> I
         )
         for finding in sorted(group, key=_position):
             yield Text.assemble("    ", _where(finding), f"  {finding.message}")
+            if finding.detection is not None:
+                yield from _detection_lines(finding.detection)
         if rule and rule.remediation:
             yield Text.assemble("    ", ("fix:", _HEADING), f" {rule.remediation}")
+
+
+def _detection_lines(detail: DetectionDetail) -> Iterator[Text]:
+    """Who did what and how often, under a detection finding."""
+    actor, action = detail.actor, detail.action
+    who = actor.username or "(unknown user)"
+    if actor.impersonated_user:
+        who += f" as {actor.impersonated_user}"
+    if actor.groups:
+        who += f" ({', '.join(actor.groups)})"
+    if actor.source_ips:
+        who += f" from {', '.join(actor.source_ips)}"
+    if actor.user_agent:
+        who += f" via {actor.user_agent}"
+    what = " ".join(part for part in (action.verb, action.request_uri) if part)
+    if action.response_code is not None:
+        what += f" -> {action.response_code}"
+    times = _plural(detail.count, "time")
+    if detail.first_seen is not None and detail.last_seen is not None:
+        first, last = detail.first_seen.isoformat(), detail.last_seen.isoformat()
+        times += f", {first}" + (f" to {last}" if last != first else "")
+    yield Text.assemble("      ", (detail.finding_type, _HEADING))
+    yield Text.assemble("      ", ("actor:", _QUIET), f" {who}")
+    yield Text.assemble("      ", ("action:", _QUIET), f" {what}; {times}")
+    if detail.threat_lists:
+        yield Text.assemble(
+            "      ", ("threat lists:", _WARNING), f" {', '.join(detail.threat_lists)}"
+        )
 
 
 def _suppressed(result: ScanResult) -> Iterator[Text]:
@@ -180,14 +224,18 @@ def _summary(result: ScanResult, fail_on: Severity | None) -> Text:
     counts = result.counts()
     failures = result.failures()
     by_severity = _failed_by_severity(failures)
+    subject, judge = _words(result)
     parts = [
-        _plural(result.objects, "object"),
-        _plural(len(result.rules), "control"),
+        _plural(result.objects, subject),
+        _plural(len(result.rules), judge),
         f"{len(failures)} failed" + (f" ({by_severity})" if by_severity else ""),
         f"{counts[Status.PASS.value]} passed",
         f"{counts['suppressed']} suppressed",
         _plural(counts[Status.ERROR.value], "error"),
     ]
+    ingestion = result.ingestion
+    if ingestion is not None:
+        parts.insert(1, _ingestion(ingestion))
     text = Text.assemble(("Summary: ", _HEADING), ", ".join(parts), ".")
     if fail_on is not None:
         over = len(result.failures(fail_on))
@@ -198,6 +246,16 @@ def _summary(result: ScanResult, fail_on: Severity | None) -> Text:
     if result.incomplete:
         text.append(" INCOMPLETE: some inputs or checks failed.", style=_ERROR)
     return text
+
+
+def _ingestion(counts: IngestionCounts) -> str:
+    parts = [
+        f"{_plural(counts.inputs, 'input')} read",
+        f"{counts.duplicates} duplicate{'s' if counts.duplicates != 1 else ''} skipped",
+        f"{counts.rejected} rejected"
+        + (f" ({counts.truncated} truncated by CloudWatch)" if counts.truncated else ""),
+    ]
+    return ", ".join(parts)
 
 
 def _failed_by_severity(failures: Iterable[Finding]) -> str:

@@ -8,6 +8,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from kubeguard.detect import DetectionRun, DetectOptions
+from kubeguard.findings import ScanResult
 from kubeguard.model import Layer, Severity, SourceLocation, Status
 from kubeguard.report import ReportOptions
 from kubeguard.report.json import SCHEMA, render
@@ -40,13 +42,37 @@ def _report() -> dict[str, Any]:
     ]
     # The settings keys come from a real scan, so a new setting must be documented too.
     filtered = ScanOptions(framework="pss", layers=(Layer.POD, Layer.IMAGE))
+    detection = _detection()
     result = replace(
-        sample_result(sample_findings() + every_severity),
-        settings=scan_objects([], filtered).settings,
+        sample_result(sample_findings() + every_severity + detection.findings),
+        settings={**scan_objects([], filtered).settings, **detection.settings},
+        ingestion=detection.ingestion,
+        rules={**sample_result().rules, **detection.rules},
     )
     options = ReportOptions(show_passed=True, show_suppressed=True, verbose=True)
     report: dict[str, Any] = json.loads(render(result, options))
     return report
+
+
+def _detection() -> ScanResult:
+    """A real detection run whose finding fills every detection field (threat lists included)."""
+    event = {
+        "kind": "Event",
+        "auditID": "4f1c2d9e-0000-4000-8000-000000000001",
+        "stage": "ResponseComplete",
+        "verb": "get",
+        "requestURI": "/api/v1/namespaces/shop/secrets/db",
+        "user": {"username": "mallory", "uid": "u-1", "groups": ["system:authenticated"]},
+        "impersonatedUser": {"username": "system:serviceaccount:shop:orders", "groups": ["g"]},
+        "sourceIPs": ["185.220.101.7"],
+        "userAgent": "curl/8.5.0",
+        "objectRef": {"resource": "secrets", "namespace": "shop", "name": "db", "apiGroup": ""},
+        "responseStatus": {"code": 200},
+        "requestReceivedTimestamp": "2026-03-02T10:00:00.000000Z",
+    }
+    run = DetectionRun(DetectOptions(address_lists={"tor": {"185.220.101.7"}}))
+    findings = list(run.findings(run.reader.events_in(event, "audit.log", 1)))
+    return run.result(findings)
 
 
 def _walk(value: Any, path: str, documented: dict[str, set[str]], seen: set[str]) -> None:

@@ -1,0 +1,256 @@
+"""``kubeguard detect``: threat detection over Kubernetes audit logs.
+
+``kubeguard detect FILES...`` is the group's default command (``files``), so the audit logs can
+follow ``detect`` directly; ``rules`` and ``test`` are subcommands. More sources (another
+subcommand such as a webhook server, or options of ``files``) plug in beside them: each builds a
+:class:`~kubeguard.detect.DetectionRun`, feeds it events and hands the findings to
+:func:`report_findings`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
+from kubeguard.cli.report_flags import ReportFlags, emit_report
+from kubeguard.cli.scan_command import SEVERITY_CHOICE, _exit_code
+from kubeguard.detect import (
+    DetectionRun,
+    DetectOptions,
+    check_user_rules,
+    list_rules,
+    stream_findings,
+)
+from kubeguard.engines.detect import RuleSetError
+from kubeguard.engines.detect.testing import all_passed
+from kubeguard.findings import ScanResult
+from kubeguard.model import Finding, Severity
+from kubeguard.report import OutputFormat
+from kubeguard.report.detect_rules import RulesFormat, render_rule_catalog, render_rule_tests
+from kubeguard.report.jsonl import finding_line
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The JSON-lines stream, on top of the report formats every findings command has.
+JSONL = "jsonl"
+FORMATS = [*(f.value for f in OutputFormat), JSONL]
+
+TEST_EXIT_CODES = """\b
+Exit codes:
+  0  every rule fired on its match samples and on none of its nomatch samples
+  1  some rule failed its samples (or has none)
+  2  usage error, or an invalid rule file
+"""
+
+
+class _DefaultCommandGroup(click.Group):
+    """A group that runs ``files`` when the first argument names no subcommand."""
+
+    default_command = "files"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultCommandGroup)
+def detect() -> None:
+    """Threat detection over Kubernetes audit logs (GuardDuty-style findings).
+
+    \b
+    Examples:
+      kubeguard detect audit.log audit-2.log.gz
+      kubeguard detect logs/ --format jsonl | jq .detection.finding_type
+      kubeguard detect rules --rules my-rules/
+      kubeguard detect test my-rules/ --events my-samples/
+    """
+
+
+def rules_option(function: F) -> F:
+    """``--rules`` (repeatable): user rule files or folders."""
+    return click.option(
+        "--rules",
+        "rule_paths",
+        multiple=True,
+        type=click.Path(exists=True),
+        help="User rule file or folder, loaded after the built-in rules (repeatable).",
+    )(function)
+
+
+def rules_format_option(function: F) -> F:
+    """``--format`` of the rule commands (table or json)."""
+    return click.option(
+        "-f",
+        "--format",
+        "output_format",
+        type=click.Choice([f.value for f in RulesFormat]),
+        default=RulesFormat.TABLE.value,
+        show_default=True,
+    )(function)
+
+
+@detect.command(epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default=OutputFormat.TABLE.value,
+    show_default=True,
+    help="Report format; jsonl writes one finding per line as soon as it is known.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
+)
+@click.option(
+    "--fail-on",
+    type=SEVERITY_CHOICE,
+    help="Exit 1 on findings at or above this severity [default: info].",
+)
+@rules_option
+@click.option("--no-builtin-rules", is_flag=True, help="Run only the rules given with --rules.")
+@click.option(
+    "--max-event-size",
+    type=click.IntRange(min=1),
+    default=4096,
+    show_default=True,
+    help="Longest event (one line) read, in KiB; longer lines are rejected.",
+)
+@click.option("--no-color", is_flag=True, help="Plain output without colour.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def files(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str | None,
+    rule_paths: tuple[str, ...],
+    no_builtin_rules: bool,
+    max_event_size: int,
+    no_color: bool,
+    debug: bool,
+) -> int:
+    """Detect threats in audit-log files: JSON lines (plain or gzip), EventList documents, - for stdin.
+
+    This is what `kubeguard detect FILE...` runs. Folders are read file by file.
+    """
+    del debug  # read by the error boundary in main
+    options = DetectOptions(
+        rule_paths=rule_paths,
+        builtin_rules=not no_builtin_rules,
+        max_event_bytes=max_event_size * 1024,
+    )
+    threshold = Severity(fail_on) if fail_on else Severity.INFO
+    if output_format == JSONL:
+        return _stream(paths, options, output, threshold)
+    run = _start(options)
+    if run is None:
+        return ExitCode.USAGE
+    findings = list(stream_findings(paths, run))
+    flags = ReportFlags(output_format, output, fail_on, False, False, no_color)
+    return emit_report(run.result(findings), flags, Severity.INFO)
+
+
+def _start(
+    options: DetectOptions, on_error: Callable[[Finding], None] | None = None
+) -> DetectionRun | None:
+    """A run with the selected rules; ``None`` (after saying why) when a rule file is invalid."""
+    try:
+        return DetectionRun(options, on_error=on_error)
+    except RuleSetError as error:
+        _rule_errors(error)
+        return None
+
+
+def _rule_errors(error: RuleSetError) -> None:
+    for problem in error.errors:
+        click.echo(f"kubeguard: error: {problem}", err=True)
+    click.echo(
+        f"kubeguard: {len(error.errors)} problem(s) in rule files; fix them and run again.",
+        err=True,
+    )
+
+
+def _stream(
+    paths: Iterable[str], options: DetectOptions, output: str | None, threshold: Severity
+) -> int:
+    """JSON lines: each finding as it closes; rejected input lines on stderr as they come."""
+    run = _start(options, on_error=lambda error: click.echo(_error_line(error), err=True))
+    if run is None:
+        return ExitCode.USAGE
+    rules = {rule.id: rule.info for rule in run.rule_set.rules}
+    findings: list[Finding] = []
+    with _open_output(output) as sink:
+        for finding in stream_findings(paths, run):
+            findings.append(finding)
+            sink.write(finding_line(finding, rules.get(finding.control_id)))
+            sink.flush()
+    return report_findings(run.result(findings), threshold)
+
+
+def report_findings(result: ScanResult, threshold: Severity) -> int:
+    """The exit code of a detection whose findings were already written."""
+    return int(_exit_code(result, threshold))
+
+
+@contextlib.contextmanager
+def _open_output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a file opened for writing (closed afterwards)."""
+    if path is None:
+        yield sys.stdout
+        return
+    with Path(path).open("w", encoding="utf-8") as sink:
+        yield sink
+
+
+def _error_line(error: Finding) -> str:
+    return f"kubeguard: error: {error.location}: {error.message}"
+
+
+@detect.command(name="rules")
+@rules_option
+@rules_format_option
+def rules_command(rule_paths: tuple[str, ...], output_format: str) -> int:
+    """List the detection rules (built-in and --rules) with their ATT&CK mapping."""
+    try:
+        entries = list_rules(DetectOptions(rule_paths=rule_paths))
+    except RuleSetError as error:
+        _rule_errors(error)
+        return ExitCode.USAGE
+    click.echo(render_rule_catalog(entries, RulesFormat(output_format)), nl=False)
+    return ExitCode.CLEAN
+
+
+@detect.command(name="test", epilog=TEST_EXIT_CODES)
+@click.argument("rules_dir", type=click.Path(exists=True), metavar="RULES")
+@click.option(
+    "--events",
+    "samples_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder holding <rule file name>/match.jsonl and nomatch.jsonl for each rule.",
+)
+@rules_format_option
+def test_command(rules_dir: str, samples_dir: str, output_format: str) -> int:
+    """Check your rules against sample events: each must fire on match.jsonl, not on nomatch.jsonl.
+
+    \b
+    Example layout:
+      my-rules/exec_by_ci.yml
+      my-samples/exec_by_ci/match.jsonl      (events that must fire the rule)
+      my-samples/exec_by_ci/nomatch.jsonl    (near misses that must not)
+    """
+    try:
+        results = check_user_rules([rules_dir], samples_dir)
+    except RuleSetError as error:
+        _rule_errors(error)
+        return ExitCode.USAGE
+    click.echo(render_rule_tests(results, RulesFormat(output_format)), nl=False)
+    return ExitCode.CLEAN if results and all_passed(results) else ExitCode.FINDINGS

@@ -1,0 +1,279 @@
+"""Detection over audit-log files: where the audit-log source, the rules and the engine meet.
+
+The CLI and library users call :func:`detect_files` (a whole :class:`~kubeguard.findings.ScanResult`
+for the reports) or :func:`stream_findings` (findings one at a time, as their aggregation windows
+close, for JSON lines and other streaming consumers). Other sources (a webhook, CloudWatch Logs)
+build a :class:`DetectionRun` and feed it the events they decode, sharing the rules, the
+de-duplication, the counters and the report of rejected events.
+
+Every event the reader rejects becomes an ERROR finding that names its file and line, so the run
+is marked incomplete; after :attr:`DetectOptions.max_listed_rejections` of them in one input the
+rest are counted in one more finding instead of listed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from kubeguard.engines.detect import AddressLists, Detector, RuleSet, load_rules
+from kubeguard.engines.detect.attack import TACTICS, TECHNIQUES, tactics_of, techniques_of
+from kubeguard.engines.detect.testing import (
+    LISTS_FILE,
+    MATCH_FILE,
+    NOMATCH_FILE,
+    RuleSamples,
+    RuleTestResult,
+    check_rule,
+    samples_folder,
+)
+from kubeguard.findings import ScanResult
+from kubeguard.model import (
+    AuditEvent,
+    ControlId,
+    Finding,
+    IngestionCounts,
+    Severity,
+    SourceLocation,
+    Status,
+    fingerprint,
+)
+from kubeguard.report.detect_rules import RuleEntry
+from kubeguard.sources.auditlog import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DEFAULT_MAX_EVENT_BYTES,
+    AuditLogReader,
+    Rejection,
+)
+
+#: Findings about an input that could not be read (the same id ``scan`` uses).
+UNREADABLE_INPUT = ControlId("KG-INPUT-001")
+#: Findings about a line or item of an input that is not a usable audit event.
+REJECTED_EVENT = ControlId("KG-INPUT-002")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectOptions:
+    """Which rules to run and how to read the inputs."""
+
+    rule_paths: tuple[str | Path, ...] = ()
+    """User rule files or folders, loaded after the built-in rules."""
+    builtin_rules: bool = True
+    address_lists: AddressLists = field(default_factory=dict)
+    """Threat lists by name (``tor``, ``intel/<feed>``, ``custom/<name>``) for the IP rules."""
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    max_listed_rejections: int = 20
+    """Rejected lines listed one by one per input; the rest are counted in one finding."""
+
+    def load_rule_set(self) -> RuleSet:
+        """The rules these options select (raises ``RuleSetError`` on invalid rule files)."""
+        return load_rules(self.rule_paths, builtin=self.builtin_rules)
+
+
+class DetectionRun:
+    """One run: a reader, a detector and the errors found along the way."""
+
+    def __init__(
+        self,
+        options: DetectOptions | None = None,
+        *,
+        rule_set: RuleSet | None = None,
+        on_error: Callable[[Finding], None] | None = None,
+    ) -> None:
+        self.options = options or DetectOptions()
+        self.rule_set = rule_set if rule_set is not None else self.options.load_rule_set()
+        self.detector = Detector(self.rule_set, self.options.address_lists)
+        self.errors: list[Finding] = []
+        self._on_error = on_error
+        self._listed: defaultdict[str, int] = defaultdict(int)
+        self._unlisted: dict[str, list[Rejection]] = {}
+        self.reader = AuditLogReader(
+            on_reject=self._rejected,
+            max_event_bytes=self.options.max_event_bytes,
+            max_document_bytes=self.options.max_document_bytes,
+        )
+
+    @property
+    def counts(self) -> IngestionCounts:
+        """What was read so far."""
+        return self.reader.counts
+
+    def _rejected(self, rejection: Rejection) -> None:
+        path = rejection.location.path
+        if rejection.whole_input:
+            self._error(input_error(rejection))
+        elif self._listed[path] < self.options.max_listed_rejections:
+            self._listed[path] += 1
+            self._error(input_error(rejection))
+        else:
+            self._unlisted.setdefault(path, []).append(rejection)
+
+    def _error(self, finding: Finding) -> None:
+        self.errors.append(finding)
+        if self._on_error is not None:
+            self._on_error(finding)
+
+    def findings(self, events: Iterable[AuditEvent]) -> Iterator[Finding]:
+        """The detection findings of ``events``, each once its aggregation window closed."""
+        yield from self.detector.run(events)
+        self._summarise_unlisted()
+
+    def _summarise_unlisted(self) -> None:
+        for path, rejections in self._unlisted.items():
+            first = rejections[0].location
+            truncated = sum(1 for rejection in rejections if rejection.truncated)
+            detail = f", {truncated} of them cut off by CloudWatch Logs" if truncated else ""
+            self._error(
+                _error_finding(
+                    REJECTED_EVENT,
+                    SourceLocation(path, first.line),
+                    f"{len(rejections)} more lines were not usable audit events{detail}; the "
+                    f"first is at line {first.line}",
+                )
+            )
+        self._unlisted.clear()
+
+    def result(self, findings: list[Finding]) -> ScanResult:
+        """The run as one result for the reports."""
+        return ScanResult(
+            findings=findings + self.errors,
+            rules={rule.id: rule.info for rule in self.rule_set.rules},
+            objects=self.counts.events,
+            settings=_settings(self),
+            ingestion=self.counts,
+        )
+
+
+def stream_findings(
+    inputs: Iterable[str],
+    run: DetectionRun,
+    *,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Finding]:
+    """Detection findings of audit-log files (or ``-``), as they close; errors go to ``run``."""
+    yield from run.findings(run.reader.read(inputs, stdin=stdin))
+
+
+def detect_files(
+    inputs: Iterable[str],
+    options: DetectOptions | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    rule_set: RuleSet | None = None,
+) -> ScanResult:
+    """Run the detection rules over audit-log files, folders or ``-`` (stdin)."""
+    run = DetectionRun(options, rule_set=rule_set)
+    findings = list(stream_findings(inputs, run, stdin=stdin))
+    return run.result(findings)
+
+
+def input_error(rejection: Rejection) -> Finding:
+    """The ERROR finding that reports a rejected line or an unreadable input."""
+    control = UNREADABLE_INPUT if rejection.whole_input else REJECTED_EVENT
+    return _error_finding(control, rejection.location, rejection.reason)
+
+
+def _error_finding(control: ControlId, location: SourceLocation, message: str) -> Finding:
+    return Finding(
+        control_id=control,
+        layer=None,
+        severity=Severity.HIGH,
+        status=Status.ERROR,
+        resource=None,
+        message=message,
+        location=location,
+        fingerprint=fingerprint(control, None, f"{location}:{message}"),
+    )
+
+
+def _settings(run: DetectionRun) -> dict[str, str]:
+    active = len(run.detector.index.active)
+    settings = {"rules": str(len(run.rule_set.rules)), "active_rules": str(active)}
+    if run.options.address_lists:
+        settings["threat_lists"] = ",".join(sorted(run.options.address_lists))
+    return settings
+
+
+def rule_entries(rule_set: RuleSet, active_ids: Iterable[str] = ()) -> list[RuleEntry]:
+    """The catalogue rows of every rule, for ``kubeguard detect rules``."""
+    active = set(active_ids)
+    return [
+        RuleEntry(
+            id=rule.id,
+            title=rule.title,
+            level=rule.level,
+            severity=rule.severity.value,
+            status=rule.status,
+            finding_type=rule.finding_type,
+            tactics=tuple(TACTICS[tactic] for tactic in tactics_of(rule.tags)),
+            techniques=tuple(
+                f"{technique} {TECHNIQUES[technique]}" for technique in techniques_of(rule.tags)
+            ),
+            origin="built-in" if rule.builtin else str(rule.source),
+            active=rule.id in active,
+            references={key: tuple(ids) for key, ids in rule.extra_refs.items()},
+        )
+        for rule in rule_set.rules
+    ]
+
+
+def list_rules(options: DetectOptions | None = None) -> list[RuleEntry]:
+    """Every rule the options load, with whether it can fire given the threat lists loaded."""
+    options = options or DetectOptions()
+    rule_set = options.load_rule_set()
+    detector = Detector(rule_set, options.address_lists)
+    return rule_entries(rule_set, (rule.rule.id for rule in detector.index.active))
+
+
+def check_user_rules(
+    rule_paths: Iterable[str | Path],
+    samples_root: str | Path,
+    *,
+    address_lists: AddressLists | None = None,
+    include_builtin: bool = False,
+) -> list[RuleTestResult]:
+    """Check each rule in ``rule_paths`` against ``<samples_root>/<rule file stem>/``.
+
+    The built-in lists and macros are loaded too, so user rules may use them; only the user's
+    rules are tested unless ``include_builtin``. Raises ``RuleSetError`` when a rule file is
+    invalid.
+    """
+    paths = list(rule_paths)
+    rule_set = load_rules(paths, builtin=True)
+    root = Path(samples_root)
+    results = []
+    for rule in rule_set.rules:
+        if rule.builtin and not include_builtin:
+            continue
+        samples = read_samples(samples_folder(rule, root))
+        tested, shipped = rule_set, None
+        if samples.lists_file is not None:
+            tested = load_rules([*paths, samples.lists_file], builtin=True)
+            shipped = rule
+        tested_rule = tested.by_id(rule.id) or rule
+        results.append(check_rule(tested_rule, tested, samples, address_lists, shipped=shipped))
+    return results
+
+
+def read_samples(folder: Path) -> RuleSamples:
+    """The events of ``match.jsonl`` and ``nomatch.jsonl`` in ``folder`` (each kept, duplicates too)."""
+    problems: list[str] = []
+    reader = AuditLogReader(
+        on_reject=lambda rejection: problems.append(str(rejection)), deduplicate=False
+    )
+
+    def events(name: str) -> list[AuditEvent] | None:
+        path = folder / name
+        return list(reader.read_file(str(path))) if path.is_file() else None
+
+    lists_file = folder / LISTS_FILE
+    return RuleSamples(
+        events(MATCH_FILE),
+        events(NOMATCH_FILE),
+        problems,
+        lists_file if lists_file.is_file() else None,
+    )
