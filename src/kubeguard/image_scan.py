@@ -14,8 +14,10 @@ which stay counted and are listed with ``--show-suppressed``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,21 +170,9 @@ def _match(
 ) -> ScanResult:
     findings: list[Finding] = []
     rules: dict[str, RuleInfo] = {}
-    for name, item in items:
-        if isinstance(item, SourceError):
-            findings.append(_not_read(name, item))
-            continue
-        findings.extend(_not_read(name, problem) for problem in item.problems)
-        matched = match_image(item, database, name=name)
-        findings.extend(matched.findings)
-        for rule_id, rule in matched.rules.items():
-            known = rules.get(rule_id)
-            if known is None or known.severity.rank < rule.severity.rank:
-                rules[rule_id] = rule
-        notes.extend(
-            Note(problem.location or SourceLocation(name), problem.message)
-            for problem in matched.problems
-        )
+    with paused_cyclic_gc():
+        for name, item in items:
+            _match_one(database, name, item, findings, rules, notes)
     today = datetime.date.today()
     exceptions = options.config.exceptions
     findings = apply_exceptions(
@@ -202,6 +192,43 @@ def _match(
         expired_exceptions=expired_rules(exceptions, today),
         settings=settings,
     )
+
+
+def _match_one(
+    database: AdvisoryDatabase,
+    name: str,
+    item: ImageInventory | SourceError,
+    findings: list[Finding],
+    rules: dict[str, RuleInfo],
+    notes: list[Note],
+) -> None:
+    if isinstance(item, SourceError):
+        findings.append(_not_read(name, item))
+        return
+    findings.extend(_not_read(name, problem) for problem in item.problems)
+    matched = match_image(item, database, name=name)
+    findings.extend(matched.findings)
+    for rule_id, rule in matched.rules.items():
+        known = rules.get(rule_id)
+        if known is None or known.severity.rank < rule.severity.rank:
+            rules[rule_id] = rule
+    notes.extend(
+        Note(problem.location or SourceLocation(name), problem.message)
+        for problem in matched.problems
+    )
+
+
+@contextlib.contextmanager
+def paused_cyclic_gc() -> Iterator[None]:
+    """No cyclic collections while findings are built: they form no cycles, and collections
+    re-walking thousands of new objects took a third of the matching time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _not_read(name: str, error: SourceError) -> Finding:

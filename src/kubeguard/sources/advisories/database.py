@@ -324,7 +324,7 @@ class AdvisoryDatabase:
                     ecosystem=ecosystem,
                     release=release,
                     name=row[9],
-                    state=AffectedState(row[10]),
+                    state=_STATES[row[10]],
                     note=row[11],
                     severity=_scores_from(row[12]),
                     ranges=_ranges_from(row[13]),
@@ -409,9 +409,18 @@ def _scores(scores: Iterable[SeverityScore]) -> list[list[Any]]:
     ]
 
 
+# Enum lookups by value through dicts: calling the enum class costs several times more, and a
+# scan decodes tens of thousands of these.
+_SCORE_TYPES = {member.value: member for member in ScoreType}
+_SEVERITIES = {member.value: member for member in Severity}
+_RANGE_TYPES = {member.value: member for member in RangeType}
+_EVENT_KINDS = {member.value: member for member in EventKind}
+_STATES = {member.value: member for member in AffectedState}
+
+
 def _scores_from(text: str) -> tuple[SeverityScore, ...]:
     return tuple(
-        SeverityScore(ScoreType(kind), vector, score, Severity(severity) if severity else None)
+        SeverityScore(_SCORE_TYPES[kind], vector, score, _SEVERITIES.get(severity))
         for kind, vector, score, severity in orjson.loads(text)
     )
 
