@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kubeguard.cli.main import main
-from kubeguard.sources.advisories import AdvisoryDatabase
+from kubeguard.sources.advisories import AdvisoryDatabase, read_advisories
 
 
 def record(
@@ -57,6 +57,7 @@ def export(tmp_path):
     )
     (folder / "bad-version.json").write_text(json.dumps(record("OSV-VERSION", fixed="not!valid")))
     (folder / "broken.yaml").write_text("id: OSV-YAML\naffected: [unclosed\n")
+    (folder / "truncated.json").write_text(json.dumps(record("OSV-CUT"))[:40])
     (folder / "no-id.json").write_text(json.dumps({"affected": []}))
     (folder / "mixed-list.json").write_text(json.dumps([record("OSV-LISTED"), 5]))
     (folder / "corrupt.zip").write_bytes(b"PK\x03\x04 this is not a zip file at all")
@@ -90,6 +91,7 @@ def test_each_problem_is_one_line_and_the_rest_is_imported(export, tmp_path, cap
         "unknown-ecosystem.json: OSV-ECO: affected[0]: unknown ecosystem 'Nonesuch'",
         "bad-version.json: OSV-VERSION: affected[0].ranges[0] (PyPI good): unparseable version",
         "broken.yaml:3: invalid YAML",
+        "truncated.json: invalid JSON",
         "no-id.json: OSV record without an id",
         "mixed-list.json: not an OSV record: expected a mapping, got int",
         "corrupt.zip: not a readable zip file",
@@ -129,3 +131,14 @@ def test_a_file_that_is_not_a_database(tmp_path, capsys):
 def test_status_of_a_missing_database(tmp_path, capsys):
     assert main(["db", "status", "--db", str(tmp_path / "none.db")]) == 2
     assert "run `kubeguard db import`" in capsys.readouterr().err
+
+
+def test_zip_members_are_read_only_up_to_the_limit(tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    bomb.write_bytes(
+        zip_bytes({"big.json": json.dumps(record("OSV-BIG")) + " " * 5000, "ok.json": "[]"})
+    )
+    items = list(read_advisories(bomb, max_bytes=1000))
+    assert [(where, str(item)) for where, item in items] == [
+        (f"{bomb}!big.json", f"{bomb}!big.json: larger than 1000 bytes")
+    ]
