@@ -19,10 +19,11 @@ from kubeguard.config import Config
 from kubeguard.engines.dockerfile import LintSettings, Rule, evaluate, load_rules
 from kubeguard.findings import ScanResult, apply_exceptions, expired_rules
 from kubeguard.findings.dockerfile_ignores import apply_dockerfile_ignores
+from kubeguard.gc_pause import cyclic_gc_paused
 from kubeguard.model import Finding, Inventory, SourceError
 from kubeguard.model.dockerfile import DockerfileDoc, HadolintConfig
 from kubeguard.parallel import map_parts, split_contiguous
-from kubeguard.scan import _cyclic_gc_paused, input_error
+from kubeguard.scan import input_error
 from kubeguard.sources.dockerfile import (
     DEFAULT_MAX_DOCKERFILE_BYTES,
     dockerfile_targets,
@@ -78,7 +79,7 @@ def lint_dockerfiles(
         max_file_bytes=options.max_file_bytes,
         debug=options.debug,
     )
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         targets = list(
             dockerfile_targets(inputs, max_file_bytes=options.max_file_bytes, stdin=stdin)
         )

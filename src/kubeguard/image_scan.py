@@ -14,10 +14,8 @@ which stay counted and are listed with ``--show-suppressed``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from kubeguard.engines.posture.views import WorkloadView
 from kubeguard.engines.vulns.matcher import match_image
 from kubeguard.findings import Note, ScanResult, apply_exceptions, expired_rules
 from kubeguard.findings.vulnerabilities import apply_vex, suppress_unfixed
+from kubeguard.gc_pause import cyclic_gc_paused
 from kubeguard.model import (
     ControlId,
     Finding,
@@ -170,7 +169,7 @@ def _match(
 ) -> ScanResult:
     findings: list[Finding] = []
     rules: dict[str, RuleInfo] = {}
-    with paused_cyclic_gc():
+    with cyclic_gc_paused():
         for name, item in items:
             _match_one(database, name, item, findings, rules, notes)
     today = datetime.date.today()
@@ -216,19 +215,6 @@ def _match_one(
         Note(problem.location or SourceLocation(name), problem.message)
         for problem in matched.problems
     )
-
-
-@contextlib.contextmanager
-def paused_cyclic_gc() -> Iterator[None]:
-    """No cyclic collections while findings are built: they form no cycles, and collections
-    re-walking thousands of new objects took a third of the matching time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _not_read(name: str, error: SourceError) -> Finding:

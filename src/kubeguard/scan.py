@@ -7,10 +7,8 @@ needs, including every input that could not be read.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -25,6 +23,7 @@ from kubeguard.engines.posture import (
 from kubeguard.engines.posture.views import WORKLOAD_KINDS
 from kubeguard.findings import Note, ScanResult, apply_exceptions, expired_rules
 from kubeguard.findings.redaction import redact_findings
+from kubeguard.gc_pause import cyclic_gc_paused
 from kubeguard.model import (
     ControlId,
     Finding,
@@ -110,30 +109,13 @@ def scan_manifests(
 ) -> ScanResult:
     """Scan manifest files, folders or ``-`` (stdin) with the posture controls."""
     options = options or ScanOptions()
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         loaded = read_inputs(
             inputs, max_file_bytes=options.max_file_bytes, stdin=stdin, workers=options.worker_count
         )
         return scan_objects(
             loaded.objects, options, input_errors=loaded.errors, skipped=loaded.skipped
         )
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a scan builds its objects.
-
-    A scan allocates hundreds of thousands of containers that all stay alive until it ends and
-    form no cycles; each automatic collection re-walks all of them, which made a third of a
-    scan's time and grew faster than the input. Reference counting still frees everything else.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def scan_objects(

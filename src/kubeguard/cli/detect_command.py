@@ -18,8 +18,7 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
-from kubeguard.cli.report_flags import ReportFlags, emit_report
-from kubeguard.cli.scan_command import SEVERITY_CHOICE, _exit_code
+from kubeguard.cli.report_flags import SEVERITY_CHOICE, ReportFlags, emit_report, exit_code_for
 from kubeguard.detect import (
     DetectionRun,
     DetectOptions,
@@ -197,7 +196,7 @@ def _stream(
 
 def report_findings(result: ScanResult, threshold: Severity) -> int:
     """The exit code of a detection whose findings were already written."""
-    return int(_exit_code(result, threshold))
+    return int(exit_code_for(result, threshold))
 
 
 @contextlib.contextmanager

@@ -2,28 +2,75 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from kubeguard import __version__
-from kubeguard.cli.controls_command import controls
-from kubeguard.cli.db_command import db
-from kubeguard.cli.detect_command import detect
-from kubeguard.cli.dockerfile_command import dockerfile
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
-from kubeguard.cli.image_command import image
-from kubeguard.cli.image_scan_command import rescan_image, scan_image
-from kubeguard.cli.netpol_command import netpol
-from kubeguard.cli.rbac_command import rbac
-from kubeguard.cli.scan_command import scan
 from kubeguard.model import KubeguardError
 
 #: Help is laid out for 100 columns whatever the terminal, so the README can quote it exactly.
 HELP_WIDTH = 100
 
 
+def _image() -> click.Command:
+    from kubeguard.cli.image_command import image
+    from kubeguard.cli.image_scan_command import rescan_image, scan_image
+
+    image.add_command(scan_image)
+    image.add_command(rescan_image)
+    return image
+
+
+def _command(module: str, name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        command = getattr(importlib.import_module(f"kubeguard.cli.{module}"), name)
+        if not isinstance(command, click.Command):  # pragma: no cover - a wiring mistake
+            raise TypeError(f"kubeguard.cli.{module}.{name} is not a command")
+        return command
+
+    return load
+
+
+#: Every command, imported only when used: each pulls in its own engine, and a user running
+#: ``kubeguard scan`` should not pay for the image database, the registry client or the detector.
+COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "scan": _command("scan_command", "scan"),
+    "controls": _command("controls_command", "controls"),
+    "image": _image,
+    "db": _command("db_command", "db"),
+    "dockerfile": _command("dockerfile_command", "dockerfile"),
+    "netpol": _command("netpol_command", "netpol"),
+    "rbac": _command("rbac_command", "rbac"),
+    "detect": _command("detect_command", "detect"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def __init__(self, *args: Any, loaders: dict[str, Callable[[], click.Command]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._loaders = loaders
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, loaded or not."""
+        return sorted({*super().list_commands(ctx), *self._loaders})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, imported now if this is its first use."""
+        if cmd_name not in self.commands and cmd_name in self._loaders:
+            self.add_command(self._loaders[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 @click.group(
+    cls=LazyGroup,
+    loaders=COMMANDS,
     epilog=EXIT_CODES_HELP,
     context_settings={
         "help_option_names": ["-h", "--help"],
@@ -34,18 +81,6 @@ HELP_WIDTH = 100
 @click.version_option(__version__, prog_name="kubeguard")
 def cli() -> None:
     """Security posture for Kubernetes and Amazon EKS."""
-
-
-cli.add_command(scan)
-cli.add_command(controls)
-cli.add_command(image)
-image.add_command(scan_image)
-image.add_command(rescan_image)
-cli.add_command(db)
-cli.add_command(dockerfile)
-cli.add_command(netpol)
-cli.add_command(rbac)
-cli.add_command(detect)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,15 @@
 """The flags and the output of a command that reports findings, declared once.
 
-``kubeguard dockerfile lint`` uses them; they mirror ``kubeguard scan``'s so that every
-findings command reads and exits alike (formats, ``-o``, ``--fail-on``, suppressed and passed
+Every command that reports findings (``scan``, ``dockerfile lint``, ``image scan``, ``detect``)
+uses them, so all read and exit alike (formats, ``-o``, ``--fail-on``, suppressed and passed
 findings, colour, exit codes 0/1/3).
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +17,14 @@ from typing import Any, TypeVar
 
 import click
 
-from kubeguard.cli.scan_command import SEVERITY_CHOICE, _exit_code, _report_errors, _use_color
+from kubeguard.cli.exit_codes import ExitCode
 from kubeguard.findings import ScanResult
 from kubeguard.model import Severity
 from kubeguard.report import OutputFormat, ReportOptions, render
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +81,20 @@ def report_options(function: F) -> F:
     return wrapped  # type: ignore[no-any-return]
 
 
-def emit_report(result: ScanResult, flags: ReportFlags, default_fail_on: Severity | None) -> int:
+def emit_report(
+    result: ScanResult,
+    flags: ReportFlags,
+    default_fail_on: Severity | None,
+    *,
+    verbose: bool = False,
+) -> int:
     """Render ``result`` where asked, list failed inputs on stderr, return the exit code."""
     threshold = Severity(flags.fail_on) if flags.fail_on else default_fail_on or Severity.INFO
     options = ReportOptions(
         show_suppressed=flags.show_suppressed,
         show_passed=flags.show_passed,
-        color=_use_color(no_color=flags.no_color, to_file=flags.output is not None),
+        verbose=verbose,
+        color=use_color(no_color=flags.no_color, to_file=flags.output is not None),
         fail_on=threshold,
     )
     text = render(result, OutputFormat(flags.output_format), options)
@@ -91,8 +102,32 @@ def emit_report(result: ScanResult, flags: ReportFlags, default_fail_on: Severit
         Path(flags.output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False, color=options.color)
-    _report_errors(
+    report_errors(
         result,
         to_stderr=flags.output is not None or flags.output_format != OutputFormat.TABLE.value,
     )
-    return _exit_code(result, threshold)
+    return exit_code_for(result, threshold)
+
+
+def use_color(*, no_color: bool, to_file: bool) -> bool:
+    """Colour only on a terminal, and never when asked not to (``--no-color`` or ``NO_COLOR``)."""
+    if no_color or to_file or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def report_errors(result: ScanResult, *, to_stderr: bool) -> None:
+    """One line per failed input or check on stderr, when the report itself is not on screen."""
+    if not to_stderr:
+        return
+    for error in result.errors:
+        click.echo(f"kubeguard: error: {error.location}: {error.message}", err=True)
+
+
+def exit_code_for(result: ScanResult, threshold: Severity) -> int:
+    """0 clean, 1 failures at or above ``threshold``, 3 when some input or check failed."""
+    if result.incomplete:
+        return ExitCode.INCOMPLETE
+    if result.failures(threshold):
+        return ExitCode.FINDINGS
+    return ExitCode.CLEAN

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import click
 
-from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
+from kubeguard.cli.exit_codes import EXIT_CODES_HELP
 from kubeguard.cli.options import framework_option, layer_option
+from kubeguard.cli.report_flags import ReportFlags, emit_report, report_options
 from kubeguard.config import load_config
 from kubeguard.engines.posture import PostureSettings, PssLevel, parse_pss_version
-from kubeguard.findings import ScanResult
-from kubeguard.model import Layer, Severity
-from kubeguard.report import OutputFormat, ReportOptions, render
+from kubeguard.model import Layer
 from kubeguard.scan import ScanOptions, scan_manifests
-
-SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
 
 
 @click.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice([f.value for f in OutputFormat]),
-    default=OutputFormat.TABLE.value,
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here."
-)
-@click.option(
-    "--fail-on",
-    type=SEVERITY_CHOICE,
-    help="Exit 1 on findings at or above this severity [default: info].",
-)
+@report_options
 @click.option(
     "--pss",
     "pss_level",
@@ -57,9 +34,6 @@ SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
     type=click.Path(dir_okay=False),
     help="Config file [default: .kubeguard.yaml if present].",
 )
-@click.option("--show-suppressed", is_flag=True, help="List findings suppressed by exceptions.")
-@click.option("--show-passed", is_flag=True, help="List passing checks too.")
-@click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list skipped non-Kubernetes documents.")
 @click.option(
     "--max-file-size",
@@ -83,17 +57,12 @@ SEVERITY_CHOICE = click.Choice([severity.value for severity in Severity])
 @click.option("--debug", is_flag=True, help="Show tracebacks; re-raise control failures.")
 def scan(
     paths: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    fail_on: str | None,
+    report: ReportFlags,
     pss_level: str | None,
     pss_version: str | None,
     framework: str | None,
     layers: tuple[str, ...],
     config_path: str | None,
-    show_suppressed: bool,
-    show_passed: bool,
-    no_color: bool,
     verbose: bool,
     max_file_size: int,
     jobs: int | None,
@@ -126,49 +95,10 @@ def scan(
         workers=jobs,
     )
     if with_images:
-        # Imported here: the image commands reuse this module's report helpers.
+        # Imported only when asked: image scanning pulls in the registry client and the database.
         from kubeguard.cli.image_scan_command import scan_workload_images
 
         result = scan_workload_images(paths, options)
     else:
         result = scan_manifests(paths, options)
-    threshold = Severity(fail_on) if fail_on else config.fail_on or Severity.INFO
-    report_options = ReportOptions(
-        show_suppressed=show_suppressed,
-        show_passed=show_passed,
-        verbose=verbose,
-        color=_use_color(no_color=no_color, to_file=output is not None),
-        fail_on=threshold,
-    )
-    text = render(result, OutputFormat(output_format), report_options)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False, color=report_options.color)
-    _report_errors(
-        result, to_stderr=output is not None or output_format != OutputFormat.TABLE.value
-    )
-    return _exit_code(result, threshold)
-
-
-def _use_color(*, no_color: bool, to_file: bool) -> bool:
-    """Colour only on a terminal, and never when asked not to (``--no-color`` or ``NO_COLOR``)."""
-    if no_color or to_file or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def _report_errors(result: ScanResult, *, to_stderr: bool) -> None:
-    """One line per failed input or check on stderr, when the report itself is not on screen."""
-    if not to_stderr:
-        return
-    for error in result.errors:
-        click.echo(f"kubeguard: error: {error.location}: {error.message}", err=True)
-
-
-def _exit_code(result: ScanResult, threshold: Severity) -> int:
-    if result.incomplete:
-        return ExitCode.INCOMPLETE
-    if result.failures(threshold):
-        return ExitCode.FINDINGS
-    return ExitCode.CLEAN
+    return emit_report(result, report, config.fail_on, verbose=verbose)
