@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import assert_never
 
 from kubeguard.findings import ScanResult
-from kubeguard.report import json, junit, sarif, table
 from kubeguard.report.options import ReportOptions
 
 
@@ -20,15 +19,27 @@ class OutputFormat(StrEnum):
 
 
 def render(result: ScanResult, output_format: OutputFormat, options: ReportOptions) -> str:
-    """Render ``result`` in ``output_format``."""
+    """Render ``result`` in ``output_format``.
+
+    Each format is imported when used: the terminal table pulls in Rich, which a JSON or SARIF
+    run in CI should not pay for.
+    """
     match output_format:
         case OutputFormat.TABLE:
+            from kubeguard.report import table
+
             return table.render(result, options)
         case OutputFormat.JSON:
+            from kubeguard.report import json
+
             return json.render(result, options)
         case OutputFormat.SARIF:
+            from kubeguard.report import sarif
+
             return sarif.render(result, options)
         case OutputFormat.JUNIT:
+            from kubeguard.report import junit
+
             return junit.render(result, options)
         case _:
             assert_never(output_format)
