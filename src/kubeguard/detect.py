@@ -14,12 +14,12 @@ rest are counted in one more finding instead of listed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kubeguard.engines.detect import AddressLists, Detector, RuleSet, load_rules
+from kubeguard.engines.detect import AddressList, AddressLists, Detector, RuleSet, load_rules
 from kubeguard.engines.detect.attack import TACTICS, TECHNIQUES, tactics_of, techniques_of
 from kubeguard.engines.detect.testing import (
     LISTS_FILE,
@@ -48,6 +48,7 @@ from kubeguard.sources.auditlog import (
     AuditLogReader,
     Rejection,
 )
+from kubeguard.sources.threat_lists import LoadedList, load_lists
 
 #: Findings about an input that could not be read (the same id ``scan`` uses).
 UNREADABLE_INPUT = ControlId("KG-INPUT-001")
@@ -64,6 +65,10 @@ class DetectOptions:
     builtin_rules: bool = True
     address_lists: AddressLists = field(default_factory=dict)
     """Threat lists by name (``tor``, ``intel/<feed>``, ``custom/<name>``) for the IP rules."""
+    threat_list_files: tuple[tuple[str, str], ...] = ()
+    """List files to load, as (list name, path); see :mod:`kubeguard.sources.threat_lists`."""
+    tor_exit_files: tuple[str, ...] = ()
+    """Tor exit list files, loaded as the ``tor`` list."""
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     max_listed_rejections: int = 20
@@ -86,9 +91,14 @@ class DetectionRun:
     ) -> None:
         self.options = options or DetectOptions()
         self.rule_set = rule_set if rule_set is not None else self.options.load_rule_set()
-        self.detector = Detector(self.rule_set, self.options.address_lists)
         self.errors: list[Finding] = []
         self._on_error = on_error
+        self.threat_lists = self._load_threat_lists()
+        self.address_lists: dict[str, AddressList] = {
+            **self.options.address_lists,
+            **{name: loaded.addresses for name, loaded in self.threat_lists.items()},
+        }
+        self.detector = Detector(self.rule_set, self.address_lists)
         self._listed: defaultdict[str, int] = defaultdict(int)
         self._unlisted: dict[str, list[Rejection]] = {}
         self.reader = AuditLogReader(
@@ -96,6 +106,19 @@ class DetectionRun:
             max_event_bytes=self.options.max_event_bytes,
             max_document_bytes=self.options.max_document_bytes,
         )
+
+    def _load_threat_lists(self) -> dict[str, LoadedList]:
+        """The list files of the options; their bad lines and unreadable files become errors."""
+        loaded = load_lists(self.options.threat_list_files, self.options.tor_exit_files)
+        for found in loaded.values():
+            for problem in found.problems:
+                control = UNREADABLE_INPUT if problem.whole_file else REJECTED_EVENT
+                message = f"threat list {found.name}: {problem.reason}"
+                self._error(_error_finding(control, problem.location, message))
+            for path, count in found.unlisted.items():
+                message = f"threat list {found.name}: {count} more lines are not addresses"
+                self._error(_error_finding(REJECTED_EVENT, SourceLocation(path), message))
+        return loaded
 
     @property
     def counts(self) -> IngestionCounts:
@@ -193,8 +216,14 @@ def _error_finding(control: ControlId, location: SourceLocation, message: str) -
 def _settings(run: DetectionRun) -> dict[str, str]:
     active = len(run.detector.index.active)
     settings = {"rules": str(len(run.rule_set.rules)), "active_rules": str(active)}
-    if run.options.address_lists:
-        settings["threat_lists"] = ",".join(sorted(run.options.address_lists))
+    if run.address_lists:
+        settings["threat_lists"] = ",".join(
+            f"{name} ({len(found)} entries)" if isinstance(found, Sized) else name
+            for name, found in sorted(run.address_lists.items())
+        )
+    rejected = sum(loaded.rejected for loaded in run.threat_lists.values())
+    if rejected:
+        settings["threat_list_rejected_lines"] = str(rejected)
     return settings
 
 

@@ -29,10 +29,11 @@ from kubeguard.detect import (
 from kubeguard.engines.detect import RuleSetError
 from kubeguard.engines.detect.testing import all_passed
 from kubeguard.findings import ScanResult
-from kubeguard.model import Finding, Severity
+from kubeguard.model import ConfigError, Finding, Severity
 from kubeguard.report import OutputFormat
 from kubeguard.report.detect_rules import RulesFormat, render_rule_catalog, render_rule_tests
 from kubeguard.report.jsonl import finding_line
+from kubeguard.sources.threat_lists import parse_list_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,6 +118,23 @@ def rules_format_option(function: F) -> F:
 @rules_option
 @click.option("--no-builtin-rules", is_flag=True, help="Run only the rules given with --rules.")
 @click.option(
+    "--threat-list",
+    "threat_lists",
+    multiple=True,
+    metavar="NAME=PATH",
+    callback=lambda ctx, param, values: tuple(_threat_list(value) for value in values),
+    help="IP/CIDR list (text or CSV) for the MaliciousIPCaller rules: NAME is custom/<name> "
+    "(or just <name>) for your own lists, intel/<name> for threat-intelligence feeds "
+    "(repeatable).",
+)
+@click.option(
+    "--tor-exits",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Tor exit list (the Tor project's exit-addresses file, or one address per line) "
+    "for the TorIPCaller rules (repeatable).",
+)
+@click.option(
     "--max-event-size",
     type=click.IntRange(min=1),
     default=4096,
@@ -132,6 +150,8 @@ def files(
     fail_on: str | None,
     rule_paths: tuple[str, ...],
     no_builtin_rules: bool,
+    threat_lists: tuple[tuple[str, str], ...],
+    tor_exits: tuple[str, ...],
     max_event_size: int,
     no_color: bool,
     debug: bool,
@@ -144,6 +164,8 @@ def files(
     options = DetectOptions(
         rule_paths=rule_paths,
         builtin_rules=not no_builtin_rules,
+        threat_list_files=threat_lists,
+        tor_exit_files=tor_exits,
         max_event_bytes=max_event_size * 1024,
     )
     threshold = Severity(fail_on) if fail_on else Severity.INFO
@@ -155,6 +177,17 @@ def files(
     findings = list(stream_findings(paths, run))
     flags = ReportFlags(output_format, output, fail_on, False, False, no_color)
     return emit_report(run.result(findings), flags, Severity.INFO)
+
+
+def _threat_list(value: str) -> tuple[str, str]:
+    """``NAME=PATH`` of ``--threat-list`` as (full list name, path); a usage error otherwise."""
+    try:
+        name, path = parse_list_option(value)
+    except ConfigError as error:
+        raise click.BadParameter(error.message) from None
+    if not Path(path).is_file():
+        raise click.BadParameter(f"{path!r} is not a file")
+    return name, path
 
 
 def _start(
