@@ -70,11 +70,10 @@ def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list
 
 def _run_in_child(function: Callable[[Any], Any], part: Any, sender: Connection) -> None:
     try:
-        result = function(part)
-    except BaseException:
+        # Sending pickles the result, which can fail too: report that failure like any other.
+        sender.send(("ok", function(part)))
+    except BaseException:  # every failure must reach the parent
         sender.send(("error", traceback.format_exc()))
-    else:
-        sender.send(("ok", result))
     finally:
         sender.close()
 

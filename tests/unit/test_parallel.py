@@ -44,3 +44,13 @@ def test_split_contiguous_keeps_order_and_balances() -> None:
     assert split_contiguous(list("abcdef"), [1] * 6, 3) == [["a", "b"], ["c", "d"], ["e", "f"]]
     assert split_contiguous(["x"], [1], 4) == [["x"]]
     assert split_contiguous([], [], 4) == [[]]
+
+
+def _unpicklable(value: int) -> object:
+    return (lambda: value) if value == 2 else value
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is not available on this platform")
+def test_a_result_that_cannot_be_sent_is_reported_as_such() -> None:
+    with pytest.raises(WorkerError, match="pickle"):
+        map_parts(_unpicklable, [1, 2])

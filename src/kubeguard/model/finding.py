@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NewType
@@ -99,10 +100,11 @@ class Finding:
     """Where to look: file and line of the offending field."""
     evidence: tuple[Evidence, ...] = ()
     fingerprint: str = ""
-    """Stable identity of the problem: same control, resource and field give the same value."""
+    """Stable identity of the problem: same control, resource and field give the same value.
+    Empty for a PASS, which is identified by its control and resource."""
     suppressed_by: str | None = None
     """Why this finding is suppressed (an annotation or an exception entry), if it is."""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
     """Engine-specific details that reports may show (e.g. the PSS level evaluated)."""
     detection: DetectionDetail | None = None
     """Actor, action, first and last seen and count, for findings of the detection engine."""

@@ -138,7 +138,17 @@ def _run(
         )
         return
     if not violations:
-        yield _finding(candidate, obj, Status.PASS, candidate.title, path=())
+        # A pass has no field to point at and needs no fingerprint: the store knows a problem is
+        # gone when its (control, resource) passes. Passes are most findings; keep them cheap.
+        yield Finding(
+            candidate.id,
+            candidate.layer,
+            candidate.severity,
+            Status.PASS,
+            obj.key,
+            candidate.title,
+            obj.source,
+        )
         return
     for violation in violations:
         yield _finding(
