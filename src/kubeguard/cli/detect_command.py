@@ -10,6 +10,8 @@ subcommand such as a webhook server, or options of ``files``) plug in beside the
 from __future__ import annotations
 
 import contextlib
+import datetime
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -29,10 +31,11 @@ from kubeguard.detect import (
 from kubeguard.engines.detect import RuleSetError
 from kubeguard.engines.detect.testing import all_passed
 from kubeguard.findings import ScanResult
-from kubeguard.model import ConfigError, Finding, Severity
+from kubeguard.model import AuditEvent, ConfigError, Finding, Severity
 from kubeguard.report import OutputFormat
 from kubeguard.report.detect_rules import RulesFormat, render_rule_catalog, render_rule_tests
 from kubeguard.report.jsonl import finding_line
+from kubeguard.sources.cloudwatch import DEFAULT_STREAM_PREFIX, CloudWatchSource, parse_moment
 from kubeguard.sources.threat_lists import parse_list_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +70,7 @@ def detect() -> None:
     \b
     Examples:
       kubeguard detect audit.log audit-2.log.gz
+      kubeguard detect --cloudwatch /aws/eks/prod/cluster --since 24h
       kubeguard detect logs/ --format jsonl | jq .detection.finding_type
       kubeguard detect rules --rules my-rules/
       kubeguard detect test my-rules/ --events my-samples/
@@ -97,7 +101,7 @@ def rules_format_option(function: F) -> F:
 
 
 @detect.command(epilog=EXIT_CODES_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@click.argument("paths", nargs=-1, metavar="[FILE]...")
 @click.option(
     "-f",
     "--format",
@@ -141,6 +145,34 @@ def rules_format_option(function: F) -> F:
     show_default=True,
     help="Longest event (one line) read, in KiB; longer lines are rejected.",
 )
+@click.option(
+    "--cloudwatch",
+    "log_group",
+    metavar="LOG_GROUP",
+    help="Also pull audit events from this CloudWatch Logs group (EKS: /aws/eks/<cluster>/cluster).",
+)
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="With --cloudwatch: start this long ago (24h, 30m, 7d) or at an ISO time [default: 1h].",
+)
+@click.option(
+    "--until",
+    metavar="WHEN",
+    help="With --cloudwatch: stop this long ago or at an ISO time [default: now].",
+)
+@click.option(
+    "--stream-prefix",
+    default=DEFAULT_STREAM_PREFIX,
+    show_default=True,
+    help="With --cloudwatch: read only log streams whose name starts with this.",
+)
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --cloudwatch: skip what this file says earlier runs read; record this run's end.",
+)
+@click.option("--region", help="With --cloudwatch: the AWS region [default: AWS_REGION].")
 @click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def files(
@@ -153,14 +185,25 @@ def files(
     threat_lists: tuple[tuple[str, str], ...],
     tor_exits: tuple[str, ...],
     max_event_size: int,
+    log_group: str | None,
+    since: str | None,
+    until: str | None,
+    stream_prefix: str,
+    checkpoint: Path | None,
+    region: str | None,
     no_color: bool,
     debug: bool,
 ) -> int:
     """Detect threats in audit-log files: JSON lines (plain or gzip), EventList documents, - for stdin.
 
-    This is what `kubeguard detect FILE...` runs. Folders are read file by file.
+    This is what `kubeguard detect FILE...` runs. Folders are read file by file. With
+    --cloudwatch, events also come from CloudWatch Logs (FilterLogEvents, every page); with
+    --checkpoint, each run continues where the previous one stopped.
     """
     del debug  # read by the error boundary in main
+    cloudwatch = _cloudwatch_source(log_group, since, until, stream_prefix, checkpoint, region)
+    if not paths and cloudwatch is None:
+        raise click.UsageError("give audit-log files (- for stdin) or --cloudwatch LOG_GROUP")
     options = DetectOptions(
         rule_paths=rule_paths,
         builtin_rules=not no_builtin_rules,
@@ -170,13 +213,58 @@ def files(
     )
     threshold = Severity(fail_on) if fail_on else Severity.INFO
     if output_format == JSONL:
-        return _stream(paths, options, output, threshold)
+        return _stream(paths, cloudwatch, options, output, threshold)
     run = _start(options)
     if run is None:
         return ExitCode.USAGE
-    findings = list(stream_findings(paths, run))
+    findings = list(_findings(paths, cloudwatch, run))
     flags = ReportFlags(output_format, output, fail_on, False, False, no_color)
-    return emit_report(run.result(findings), flags, Severity.INFO)
+    code = emit_report(run.result(findings), flags, Severity.INFO)
+    if cloudwatch is not None:
+        cloudwatch.save_checkpoint()
+    return code
+
+
+def _cloudwatch_source(
+    log_group: str | None,
+    since: str | None,
+    until: str | None,
+    stream_prefix: str,
+    checkpoint: Path | None,
+    region: str | None,
+) -> CloudWatchSource | None:
+    """The CloudWatch source the flags describe; ``None`` without --cloudwatch."""
+    if log_group is None:
+        if since or until or checkpoint:
+            raise click.UsageError("--since, --until and --checkpoint go with --cloudwatch")
+        return None
+    now = datetime.datetime.now(datetime.UTC)
+    moments: list[datetime.datetime | None] = []
+    for flag, value in (("--since", since), ("--until", until)):
+        try:
+            moments.append(parse_moment(value, now) if value else None)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=flag) from None
+    return CloudWatchSource(
+        log_group,
+        start=moments[0],
+        end=moments[1],
+        stream_prefix=stream_prefix,
+        checkpoint=checkpoint,
+        region=region,
+    )
+
+
+def _findings(
+    paths: Iterable[str], cloudwatch: CloudWatchSource | None, run: DetectionRun
+) -> Iterator[Finding]:
+    """Findings of the files, then of CloudWatch Logs, through one reader (one dedupe)."""
+    if cloudwatch is None:
+        return stream_findings(paths, run)
+    events: Iterator[AuditEvent] = itertools.chain(
+        run.reader.read(paths), cloudwatch.events(run.reader)
+    )
+    return run.findings(events)
 
 
 def _threat_list(value: str) -> tuple[str, str]:
@@ -211,7 +299,11 @@ def _rule_errors(error: RuleSetError) -> None:
 
 
 def _stream(
-    paths: Iterable[str], options: DetectOptions, output: str | None, threshold: Severity
+    paths: Iterable[str],
+    cloudwatch: CloudWatchSource | None,
+    options: DetectOptions,
+    output: str | None,
+    threshold: Severity,
 ) -> int:
     """JSON lines: each finding as it closes; rejected input lines on stderr as they come."""
     run = _start(options, on_error=lambda error: click.echo(_error_line(error), err=True))
@@ -220,10 +312,12 @@ def _stream(
     rules = {rule.id: rule.info for rule in run.rule_set.rules}
     findings: list[Finding] = []
     with _open_output(output) as sink:
-        for finding in stream_findings(paths, run):
+        for finding in _findings(paths, cloudwatch, run):
             findings.append(finding)
             sink.write(finding_line(finding, rules.get(finding.control_id)))
             sink.flush()
+    if cloudwatch is not None:
+        cloudwatch.save_checkpoint()
     return report_findings(run.result(findings), threshold)
 
 

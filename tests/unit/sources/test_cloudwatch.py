@@ -26,6 +26,7 @@ from kubeguard.sources.cloudwatch import (
     to_millis,
 )
 from tests.conftest import corpus_dir, service_address
+from tests.unit.cli.helpers import run_cli
 
 NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
@@ -264,3 +265,42 @@ def test_checkpoint_file_round_trip(tmp_path: Path) -> None:
     checkpoint.save(path)
     assert Checkpoint.load(path) == checkpoint
     assert orjson.loads(path.read_bytes())["time"] == "2026-03-02T09:00:00.123000Z"
+
+
+def test_the_detect_command_pulls_reports_and_resumes(cluster, tmp_path, capsys):
+    group, events, _ = cluster
+    checkpoint = str(tmp_path / "cw.json")
+    argv = ["detect", "--cloudwatch", group, "--since", "1h", "--checkpoint", checkpoint]
+
+    first = run_cli(capsys, *argv, "--format", "json")
+
+    report = first.json()
+    assert report["ingestion"]["events"] == len(events)
+    assert report["ingestion"]["truncated"] == 1
+    assert report["ingestion"]["inputs"] == 2
+    detections = [f for f in report["findings"] if f.get("detection")]
+    assert {f["detection"]["finding_type"] for f in detections} >= {
+        "PrivilegeEscalation:Kubernetes/PrivilegedContainer"
+    }
+    # The cut-off entry is an input error: reported, and the run is incomplete.
+    assert first.code == 3
+    assert any("cut off by CloudWatch Logs" in f["message"] for f in report["findings"])
+
+    second = run_cli(capsys, *argv, "--format", "json")
+    assert second.json()["ingestion"]["events"] == 0
+    assert second.code == 0
+
+
+def test_the_detect_command_says_what_is_wrong_in_one_line(logs, capsys):
+    missing = run_cli(capsys, "detect", "--cloudwatch", "/aws/eks/absent/cluster")
+    assert missing.code == 2
+    assert missing.err.startswith("kubeguard: error: log group /aws/eks/absent/cluster does not")
+    assert len(missing.err.splitlines()) == 1
+
+    bad_time = run_cli(capsys, "detect", "--cloudwatch", "/aws/eks/x/cluster", "--since", "soon")
+    assert bad_time.code == 2
+    assert "--since" in bad_time.err
+
+    nothing = run_cli(capsys, "detect", "--since", "1h", "audit.log")
+    assert nothing.code == 2
+    assert "go with --cloudwatch" in nothing.err
