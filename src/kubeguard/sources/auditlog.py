@@ -95,23 +95,30 @@ class Deduplicator:
     remembering the last one to two ``capacity`` pairs bounds memory on endless streams.
     """
 
-    __slots__ = ("_capacity", "_current", "_previous")
+    __slots__ = ("_capacity", "_current", "_previous", "_size")
 
     def __init__(self, capacity: int = DEFAULT_DEDUPE_CAPACITY) -> None:
         self._capacity = max(1, capacity)
-        self._current: set[tuple[str, str]] = set()
-        self._previous: set[tuple[str, str]] = set()
+        # One set of auditIDs per stage: no key object to build for each event.
+        self._current: dict[str, set[str]] = {}
+        self._previous: dict[str, set[str]] = {}
+        self._size = 0
 
     def first_time(self, audit_id: str, stage: str) -> bool:
         """Whether this pair is new (and remember it)."""
-        key = (audit_id, stage)
-        if key in self._current or key in self._previous:
+        current = self._current.get(stage)
+        if current is None:
+            current = self._current[stage] = set()
+        elif audit_id in current:
             return False
-        current = self._current
-        if len(current) >= self._capacity:
-            self._previous = current
-            current = self._current = set()
-        current.add(key)
+        previous = self._previous.get(stage)
+        if previous is not None and audit_id in previous:
+            return False
+        if self._size >= self._capacity:
+            self._previous, self._current, self._size = self._current, {}, 0
+            current = self._current[stage] = set()
+        current.add(audit_id)
+        self._size += 1
         return True
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubeguard.engines.detect.compiler import compile_predicate
 from kubeguard.engines.detect.fields import MISSING, FieldRef, getter, read_field
 from kubeguard.engines.detect.language import RuleSet
 from kubeguard.engines.detect.predicates import (
@@ -29,7 +30,6 @@ from kubeguard.engines.detect.predicates import (
     InList,
     Predicate,
     Route,
-    compile_predicate,
     resolve_lists,
     route,
     simplify,
@@ -154,11 +154,12 @@ def compile_rules(rule_set: RuleSet, lists: AddressLists | None = None) -> list[
                 consulted.update(resolve_lists(test.match.names, loaded))
             if test.field.text not in _SHOWN_ELSEWHERE:
                 evidence.setdefault(test.field.text, test.field)
+        routed = route(condition)
         compiled.append(
             CompiledRule(
                 rule=rule,
-                predicate=compile_predicate(condition, loaded),
-                route=route(condition),
+                predicate=compile_predicate(condition, loaded, routed=routed),
+                route=routed,
                 order=order,
                 lists=consulted,
                 evidence_fields=tuple(evidence.values()),

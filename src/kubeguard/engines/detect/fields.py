@@ -9,9 +9,10 @@ A path is written the way Sigma rules write audit fields, dots between keys:
   whatever follows such a segment is one key: ``annotations.authorization.k8s.io/decision``,
   ``user.extra.sigs.k8s.io/aws-iam-authenticator/principalId``.
 - ``podSpec.`` stands for the pod spec in ``requestObject`` whatever the kind: ``spec`` of a Pod,
-  ``spec.template.spec`` of a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or
-  ReplicationController, ``spec.jobTemplate.spec.template.spec`` of a CronJob, ``template.spec``
-  of a PodTemplate.
+  ``spec.jobTemplate.spec.template.spec`` of a CronJob, ``template.spec`` of a PodTemplate,
+  ``spec.template.spec`` of any other resource (Deployment, ReplicaSet, StatefulSet, DaemonSet,
+  Job, ReplicationController, and custom resources built the same way). The event's
+  ``objectRef.resource`` says which; an event without one is read at every place.
 - ``allContainers`` stands for ``containers``, ``initContainers`` and ``ephemeralContainers``
   together: ``podSpec.allContainers[*].securityContext.privileged``.
 
@@ -73,6 +74,13 @@ POD_SPEC_ROOTS: tuple[Path, ...] = (
     ("requestObject", "spec", "jobTemplate", "spec", "template", "spec"),
     ("requestObject", "template", "spec"),
 )
+#: Which of those roots to read, by ``objectRef.resource``; any other resource has a template.
+POD_SPEC_BY_RESOURCE: dict[str, Path] = {
+    "pods": POD_SPEC_ROOTS[0],
+    "cronjobs": POD_SPEC_ROOTS[2],
+    "podtemplates": POD_SPEC_ROOTS[3],
+}
+TEMPLATE_ROOT = POD_SPEC_ROOTS[1]
 POD_SPEC = "podSpec"
 ALL_CONTAINERS = "allContainers"
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
@@ -94,6 +102,11 @@ class FieldRef:
     """The field as written, e.g. ``podSpec.containers[*].image``."""
     paths: tuple[Path, ...]
     """One path, or several whose values are read together (``podSpec``)."""
+    by_resource: tuple[tuple[str, tuple[Path, ...]], ...] = ()
+    """For ``podSpec``: the paths to read for an event about each resource; ``paths`` holds
+    them all, read when the event names no resource."""
+    otherwise: tuple[Path, ...] = ()
+    """For ``podSpec``: the paths to read for any other resource (a template)."""
 
     @property
     def multi_valued(self) -> bool:
@@ -111,8 +124,18 @@ def parse_field(text: str) -> FieldRef:
     if not isinstance(text, str) or not text.strip():
         raise PathError("a field name must be a non-empty string")
     path = _parse_path(text.strip())
-    paths = [root + path[1:] for root in POD_SPEC_ROOTS] if path[0] == POD_SPEC else [path]
-    return FieldRef(text, tuple(expanded for found in paths for expanded in _containers(found)))
+    if path[0] != POD_SPEC:
+        return FieldRef(text, tuple(_containers(path)))
+    rest = path[1:]
+    return FieldRef(
+        text,
+        tuple(found for root in POD_SPEC_ROOTS for found in _containers(root + rest)),
+        by_resource=tuple(
+            (resource, tuple(_containers(root + rest)))
+            for resource, root in POD_SPEC_BY_RESOURCE.items()
+        ),
+        otherwise=tuple(_containers(TEMPLATE_ROOT + rest)),
+    )
 
 
 def _containers(path: Path) -> list[Path]:
@@ -161,6 +184,8 @@ def _parse_path(text: str) -> Path:
 
 def getter(field: FieldRef, *, every: bool = False) -> Getter:
     """A function reading ``field`` from an event's data (see the module docstring)."""
+    if field.by_resource:
+        return _by_resource(field, every)
     if field.multi_valued:
         paths = field.paths
 
@@ -191,6 +216,23 @@ def getter(field: FieldRef, *, every: bool = False) -> Getter:
         return MISSING if node is None else node
 
     return read_one
+
+
+def _by_resource(field: FieldRef, every: bool) -> Getter:
+    """Read only the paths that fit the event's resource (all of them when it names none)."""
+    table = dict(field.by_resource)
+    otherwise, every_path = field.otherwise, field.paths
+
+    def read_chosen(data: dict[str, Any]) -> Any:
+        ref = data.get("objectRef")
+        resource = ref.get("resource") if type(ref) is dict else None
+        paths = table.get(resource, otherwise) if type(resource) is str else every_path
+        found = Values()
+        for path in paths:
+            _collect(data, path, 0, found, every, inside=False)
+        return found
+
+    return read_chosen
 
 
 def _top_level(key: str) -> Getter:

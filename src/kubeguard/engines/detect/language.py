@@ -725,13 +725,15 @@ def _field_node(
                 for item in values
             ]
         )
-    matches = _matches(operator, values, ignore_case)
+    matches = _matches(operator, values, ignore_case, every=every)
     if every and len(matches) > 1:
         raise _Problem("every needs values of one kind (all text, or all numbers)")
     return _or([Test(field_ref, match, every=every) for match in matches])
 
 
-def _matches(operator: str | None, values: list[Any], ignore_case: bool) -> list[Match]:
+def _matches(
+    operator: str | None, values: list[Any], ignore_case: bool, *, every: bool = False
+) -> list[Match]:
     if operator in ("gt", "gte", "lt", "lte"):
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             raise _Problem(f"{operator} compares with numbers only")
@@ -761,12 +763,16 @@ def _matches(operator: str | None, values: list[Any], ignore_case: bool) -> list
             return [Glob(tuple(shape.format(text) for text in texts), ignore_case)]
         kind = {"contains": Contains, "startswith": StartsWith, "endswith": EndsWith}[operator]
         return [kind(tuple(unescape(text) for text in texts), ignore_case)]
-    return _plain_matches(values, texts, ignore_case)
+    return _plain_matches(values, texts, ignore_case, every=every)
 
 
-def _plain_matches(values: list[Any], texts: list[str], ignore_case: bool) -> list[Match]:
+def _plain_matches(
+    values: list[Any], texts: list[str], ignore_case: bool, *, every: bool = False
+) -> list[Match]:
     matches: list[Match] = []
-    if any(is_glob(text) for text in texts):
+    patterns = [text for text in texts if is_glob(text)]
+    if patterns and every:
+        # One match, so that "every value" means every value against all the patterns.
         matches.append(
             Glob(
                 tuple(text if is_glob(text) else _glob_escape(unescape(text)) for text in texts),
@@ -775,7 +781,18 @@ def _plain_matches(values: list[Any], texts: list[str], ignore_case: bool) -> li
         )
         others: list[Scalar] = []
     else:
-        others = [unescape(text) for text in texts]
+        others = [unescape(text) for text in texts if not is_glob(text)]
+        # "prefix*" is a plain prefix test, much cheaper than a pattern.
+        prefixes = [
+            unescape(text[:-1])
+            for text in patterns
+            if text.endswith("*") and not is_glob(text[:-1])
+        ]
+        if prefixes:
+            matches.append(StartsWith(tuple(prefixes), ignore_case))
+        rest = [text for text in patterns if not (text.endswith("*") and not is_glob(text[:-1]))]
+        if rest:
+            matches.append(Glob(tuple(rest), ignore_case))
     others += [v for v in values if isinstance(v, int | float)]
     if others:
         matches.append(Equals(tuple(others), ignore_case))

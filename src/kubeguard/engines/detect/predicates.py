@@ -1,17 +1,18 @@
-"""The predicate form every rule front end compiles to, and its compiler.
+"""The predicate form every rule front end compiles to: its nodes, semantics and routing.
 
 A rule's condition is a tree of :class:`Node` values: :class:`Test` (one field, one
 :class:`Match`), :class:`And`, :class:`Or`, :class:`Not` and :class:`Const`. The YAML rule
 language (:mod:`.language`) builds these trees; a Sigma front end builds the same ones, so both
-share the compiler, the verb/resource index and the engine.
+share the compiler (:mod:`.compiler`), the verb/resource index and the engine.
 
-:func:`compile_predicate` turns a tree into one closure over the event's decoded JSON:
+This module holds what the compiler builds on:
 
-- constants are folded first (:func:`simplify`): a test against a threat list that is not loaded
-  becomes ``False``, so the rules that need one drop out of the index entirely;
-- fields are read by closures over pre-split paths (:mod:`.fields`);
-- the children of an ``and`` are tested cheapest first (top-level fields before request-object
-  wildcards), which is safe because tests have no side effects.
+- :func:`simplify` folds constants: a test against a threat list that is not loaded becomes
+  ``False``, so the rules that need one drop out of the index entirely;
+- :func:`route` reads which verbs and resources a condition can match, for the index;
+- :func:`compile_closure` evaluates a tree as nested closures over pre-split paths
+  (:mod:`.fields`), the reference semantics; :func:`cost` orders the children of ``and`` and
+  ``or`` so that cheap, selective tests run first (safe: tests have no side effects).
 
 Matching rules, for every :class:`Match`:
 
@@ -238,13 +239,17 @@ def simplify(node: Node, lists: AddressLists) -> Node:
         return Const(not child.value) if isinstance(child, Const) else Not(child)
     if isinstance(node, And | Or):
         neutral = isinstance(node, And)
-        children = []
+        children: list[Node] = []
         for child in (simplify(item, lists) for item in node.children):
             if isinstance(child, Const):
                 if child.value != neutral:
                     return child
                 continue
-            children.append(child)
+            if isinstance(child, And | Or) and type(child) is type(node):
+                # and(a, and(b, c)) is and(a, b, c): one closure instead of two.
+                children.extend(child.children)
+            else:
+                children.append(child)
         if not children:
             return Const(neutral)
         if len(children) == 1:
@@ -256,9 +261,36 @@ def simplify(node: Node, lists: AddressLists) -> Node:
 # -- compilation -----------------------------------------------------------------------------
 
 
-def compile_predicate(node: Node, lists: AddressLists | None = None) -> Predicate:
-    """One closure evaluating ``node`` on an event's decoded JSON."""
-    return _compile(simplify(node, lists or {}), lists or {})
+def compile_closure(node: Node, lists: AddressLists | None = None) -> Predicate:
+    """``node`` as nested closures (no constant folding: see :func:`simplify`).
+
+    The reference form of a predicate; :mod:`.compiler` generates faster code from the same
+    tree and falls back on this for the parts it does not inline.
+    """
+    return _compile(node, lists or {})
+
+
+def without_routed_tests(node: Node, routed: Route) -> Node:
+    """``node`` without the top-level verb and resource tests that ``routed`` guarantees."""
+    if isinstance(node, Test) and implied_by_route(node, routed):
+        return TRUE
+    if not isinstance(node, And):
+        return node
+    kept = tuple(child for child in node.children if not implied_by_route(child, routed))
+    if not kept:
+        return TRUE
+    return kept[0] if len(kept) == 1 else And(kept)
+
+
+def implied_by_route(node: Node, routed: Route) -> bool:
+    """Whether ``node`` is a verb or resource test that events filed under ``routed`` pass."""
+    if not isinstance(node, Test) or node.every:
+        return False
+    values = routing_values(node)
+    if values is None:
+        return False
+    allowed = routed.verbs if node.field.text == VERB_FIELD else routed.resources
+    return allowed is not None and allowed <= values
 
 
 def _compile(node: Node, lists: AddressLists) -> Predicate:
@@ -266,7 +298,7 @@ def _compile(node: Node, lists: AddressLists) -> Predicate:
         value = node.value
         return lambda data: value
     if isinstance(node, Test):
-        return _compile_test(node, lists)
+        return compile_test(node, lists)
     if isinstance(node, Not):
         inner = _compile(node.child, lists)
         return lambda data: not inner(data)
@@ -277,12 +309,23 @@ def _compile(node: Node, lists: AddressLists) -> Predicate:
     raise TypeError(f"not a predicate node: {node!r}")
 
 
+#: Fields that hold the same value for nearly every event (the call succeeded and was allowed):
+#: a test on them rarely rejects an event, so it goes after the tests that do.
+_UNSELECTIVE = frozenset({"responseStatus.code", "annotations.authorization.k8s.io/decision"})
+_LATER = 8
+
+
 def cost(node: Node) -> int:
-    """A rough relative cost of evaluating ``node``."""
+    """A rough relative cost of evaluating ``node``, to test cheap and selective parts first.
+
+    Negations and outcome fields (``responseStatus.code``, the authorization decision) rarely
+    reject an event, so they count as dearer than they are.
+    """
     if isinstance(node, Test):
-        return node.field.cost * (3 if isinstance(node.match, Regex | Glob | Cidr) else 1)
+        base = node.field.cost * (3 if isinstance(node.match, Regex | Glob | Cidr) else 1)
+        return base + (_LATER if node.field.text in _UNSELECTIVE else 0)
     if isinstance(node, Not):
-        return cost(node.child)
+        return cost(node.child) + _LATER
     if isinstance(node, And | Or):
         return sum(cost(child) for child in node.children)
     return 0
@@ -313,7 +356,8 @@ def _any(parts: list[Predicate]) -> Predicate:
     return some
 
 
-def _compile_test(test: Test, lists: AddressLists) -> Predicate:
+def compile_test(test: Test, lists: AddressLists) -> Predicate:
+    """One field test as a closure: read the field, test its value(s)."""
     read = getter(test.field, every=test.every)
     match = test.match
     if isinstance(match, Exists):
@@ -501,7 +545,7 @@ def route(node: Node) -> Route:
     if isinstance(node, Const):
         return Route(frozenset(), frozenset(), never=True) if not node.value else Route()
     if isinstance(node, Test):
-        values = _routing_values(node)
+        values = routing_values(node)
         if values is None:
             return Route()
         if node.field.text == VERB_FIELD:
@@ -524,7 +568,8 @@ def route(node: Node) -> Route:
     return Route()
 
 
-def _routing_values(test: Test) -> frozenset[str] | None:
+def routing_values(test: Test) -> frozenset[str] | None:
+    """The verbs or resources a test accepts, when it is an exact test on one of them."""
     if test.field.text not in (VERB_FIELD, RESOURCE_FIELD):
         return None
     match = test.match
