@@ -13,13 +13,19 @@ rest are counted in one more finding instead of listed.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from kubeguard.engines.detect import AddressList, AddressLists, Detector, RuleSet, load_rules
+from kubeguard.engines.detect.anomaly import (
+    DEFAULT_LEARNING_WINDOW,
+    AnomalyDetector,
+    AnomalySettings,
+)
 from kubeguard.engines.detect.attack import TACTICS, TECHNIQUES, tactics_of, techniques_of
 from kubeguard.engines.detect.testing import (
     LISTS_FILE,
@@ -36,11 +42,14 @@ from kubeguard.model import (
     ControlId,
     Finding,
     IngestionCounts,
+    RuleInfo,
     Severity,
+    SourceError,
     SourceLocation,
     Status,
     fingerprint,
 )
+from kubeguard.model.baseline import Baselines, ClusterBaseline, moment
 from kubeguard.report.detect_rules import RuleEntry
 from kubeguard.sources.auditlog import (
     DEFAULT_MAX_DOCUMENT_BYTES,
@@ -48,12 +57,15 @@ from kubeguard.sources.auditlog import (
     AuditLogReader,
     Rejection,
 )
+from kubeguard.sources.baselines import load_baselines, save_baselines
 from kubeguard.sources.threat_lists import LoadedList, load_lists
 
 #: Findings about an input that could not be read (the same id ``scan`` uses).
 UNREADABLE_INPUT = ControlId("KG-INPUT-001")
 #: Findings about a line or item of an input that is not a usable audit event.
 REJECTED_EVENT = ControlId("KG-INPUT-002")
+#: Findings about a behaviour baseline that could not be written.
+BASELINE_NOT_SAVED = ControlId("KG-INPUT-004")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +81,12 @@ class DetectOptions:
     """List files to load, as (list name, path); see :mod:`kubeguard.sources.threat_lists`."""
     tor_exit_files: tuple[str, ...] = ()
     """Tor exit list files, loaded as the ``tor`` list."""
+    baseline_path: str | Path | None = None
+    """Behaviour baseline file: learn who does what, report first-seen sensitive behaviour."""
+    learning_window: datetime.timedelta | None = None
+    """How long the baseline only learns (``None``: its own window; 7 days for a new one)."""
+    cluster: str = "default"
+    """The cluster the events come from: which baseline of the file they belong to."""
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     max_listed_rejections: int = 20
@@ -99,6 +117,14 @@ class DetectionRun:
             **{name: loaded.addresses for name, loaded in self.threat_lists.items()},
         }
         self.detector = Detector(self.rule_set, self.address_lists)
+        self.baselines: Baselines | None = None
+        self.anomalies: AnomalyDetector | None = None
+        if self.options.baseline_path is not None:
+            self.baselines = load_baselines(self.options.baseline_path)
+            self.anomalies = AnomalyDetector(
+                self._cluster_baseline(self.baselines),
+                AnomalySettings.from_lists(self.rule_set.lists),
+            )
         self._listed: defaultdict[str, int] = defaultdict(int)
         self._unlisted: dict[str, list[Rejection]] = {}
         self.reader = AuditLogReader(
@@ -119,6 +145,32 @@ class DetectionRun:
                 message = f"threat list {found.name}: {count} more lines are not addresses"
                 self._error(_error_finding(REJECTED_EVENT, SourceLocation(path), message))
         return loaded
+
+    def _cluster_baseline(self, baselines: Baselines) -> ClusterBaseline:
+        window = self.options.learning_window
+        seconds = int((DEFAULT_LEARNING_WINDOW if window is None else window).total_seconds())
+        found = baselines.cluster(self.options.cluster, seconds)
+        if window is not None:
+            found.learn_seconds = seconds
+        return found
+
+    def save_baseline(self) -> None:
+        """Write what the run learned to the baseline file (a failure is an error finding)."""
+        if self.baselines is None or self.options.baseline_path is None:
+            return
+        try:
+            save_baselines(self.baselines, self.options.baseline_path)
+        except SourceError as error:
+            where = error.location or SourceLocation(str(self.options.baseline_path))
+            self._error(_error_finding(BASELINE_NOT_SAVED, where, error.message))
+
+    @property
+    def rules(self) -> dict[str, RuleInfo]:
+        """Every rule and anomaly type findings of this run may name, by id."""
+        found: dict[str, RuleInfo] = {rule.id: rule.info for rule in self.rule_set.rules}
+        if self.anomalies is not None:
+            found.update(self.anomalies.rules())
+        return found
 
     @property
     def counts(self) -> IngestionCounts:
@@ -141,8 +193,16 @@ class DetectionRun:
             self._on_error(finding)
 
     def findings(self, events: Iterable[AuditEvent]) -> Iterator[Finding]:
-        """The detection findings of ``events``, each once its aggregation window closed."""
-        yield from self.detector.run(events)
+        """The detection findings of ``events``, each once its aggregation window closed.
+
+        With a baseline, anomaly findings come out with the next rule finding (or at the end),
+        and the baseline is saved when the events end.
+        """
+        if self.anomalies is None:
+            yield from self.detector.run(events)
+        else:
+            yield from _with_anomalies(self.detector, self.anomalies, events)
+            self.save_baseline()
         self._summarise_unlisted()
 
     def _summarise_unlisted(self) -> None:
@@ -164,11 +224,29 @@ class DetectionRun:
         """The run as one result for the reports."""
         return ScanResult(
             findings=findings + self.errors,
-            rules={rule.id: rule.info for rule in self.rule_set.rules},
+            rules=self.rules,
             objects=self.counts.events,
             settings=_settings(self),
             ingestion=self.counts,
         )
+
+
+def _with_anomalies(
+    detector: Detector, anomalies: AnomalyDetector, events: Iterable[AuditEvent]
+) -> Iterator[Finding]:
+    """The rule findings and the anomaly findings of one stream of events."""
+    raised: deque[Finding] = deque()
+
+    def learned() -> Iterator[AuditEvent]:
+        for event in events:
+            raised.extend(anomalies.feed(event))
+            yield event
+
+    for finding in detector.run(learned()):
+        while raised:
+            yield raised.popleft()
+        yield finding
+    yield from raised
 
 
 def stream_findings(
@@ -221,6 +299,14 @@ def _settings(run: DetectionRun) -> dict[str, str]:
             f"{name} ({len(found)} entries)" if isinstance(found, Sized) else name
             for name, found in sorted(run.address_lists.items())
         )
+    if run.anomalies is not None:
+        baseline = run.anomalies.baseline
+        settings["baseline"] = f"{run.options.baseline_path} (cluster {baseline.cluster})"
+        settings["baseline_events"] = str(baseline.events)
+        if baseline.started is not None:
+            settings["learning_until"] = moment(
+                baseline.started + baseline.learn_seconds
+            ).isoformat()
     rejected = sum(loaded.rejected for loaded in run.threat_lists.values())
     if rejected:
         settings["threat_list_rejected_lines"] = str(rejected)

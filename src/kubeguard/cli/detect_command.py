@@ -29,6 +29,7 @@ from kubeguard.detect import (
     stream_findings,
 )
 from kubeguard.engines.detect import RuleSetError
+from kubeguard.engines.detect.language import parse_duration
 from kubeguard.engines.detect.testing import all_passed
 from kubeguard.findings import ScanResult
 from kubeguard.model import AuditEvent, ConfigError, Finding, Severity
@@ -139,6 +140,25 @@ def rules_format_option(function: F) -> F:
     "for the TorIPCaller rules (repeatable).",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Behaviour baseline file (created if absent, saved after the run): learn who does "
+    "what, then report first-seen sensitive behaviour as AnomalousBehavior findings.",
+)
+@click.option(
+    "--learn",
+    metavar="DURATION",
+    callback=lambda ctx, param, value: _duration(value) if value else None,
+    help="With --baseline: how long the baseline only learns, in event time (12h, 7d) "
+    "[default: the baseline's own; 7d for a new one].",
+)
+@click.option(
+    "--cluster",
+    default="default",
+    show_default=True,
+    help="With --baseline: the cluster the events come from (one file holds many).",
+)
+@click.option(
     "--max-event-size",
     type=click.IntRange(min=1),
     default=4096,
@@ -184,6 +204,9 @@ def files(
     no_builtin_rules: bool,
     threat_lists: tuple[tuple[str, str], ...],
     tor_exits: tuple[str, ...],
+    baseline: Path | None,
+    learn: datetime.timedelta | None,
+    cluster: str,
     max_event_size: int,
     log_group: str | None,
     since: str | None,
@@ -204,11 +227,16 @@ def files(
     cloudwatch = _cloudwatch_source(log_group, since, until, stream_prefix, checkpoint, region)
     if not paths and cloudwatch is None:
         raise click.UsageError("give audit-log files (- for stdin) or --cloudwatch LOG_GROUP")
+    if baseline is None and learn is not None:
+        raise click.UsageError("--learn goes with --baseline")
     options = DetectOptions(
         rule_paths=rule_paths,
         builtin_rules=not no_builtin_rules,
         threat_list_files=threat_lists,
         tor_exit_files=tor_exits,
+        baseline_path=baseline,
+        learning_window=learn,
+        cluster=cluster,
         max_event_bytes=max_event_size * 1024,
     )
     threshold = Severity(fail_on) if fail_on else Severity.INFO
@@ -267,6 +295,14 @@ def _findings(
     return run.findings(events)
 
 
+def _duration(value: str) -> datetime.timedelta:
+    """A ``--learn`` duration; a usage error when it is not one."""
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def _threat_list(value: str) -> tuple[str, str]:
     """``NAME=PATH`` of ``--threat-list`` as (full list name, path); a usage error otherwise."""
     try:
@@ -309,7 +345,7 @@ def _stream(
     run = _start(options, on_error=lambda error: click.echo(_error_line(error), err=True))
     if run is None:
         return ExitCode.USAGE
-    rules = {rule.id: rule.info for rule in run.rule_set.rules}
+    rules = run.rules
     findings: list[Finding] = []
     with _open_output(output) as sink:
         for finding in _findings(paths, cloudwatch, run):

@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kubeguard.engines.detect.engine import affected_resource
 from kubeguard.engines.detect.fields import MISSING, getter, parse_field
+from kubeguard.engines.detect.predicates import Scalar
 from kubeguard.model import (
     Action,
     Actor,
@@ -256,6 +257,24 @@ class AnomalySettings:
         }
     )
 
+    @staticmethod
+    def from_lists(lists: Mapping[str, tuple[Scalar, ...]]) -> AnomalySettings:
+        """The settings of a rule set's lists (``kube_namespaces``, ``admin_roles``,
+        ``sensitive_host_paths``), the defaults for those it lacks."""
+        default = AnomalySettings()
+
+        def texts(name: str, fallback: frozenset[str]) -> frozenset[str]:
+            items = lists.get(name)
+            if items is None:
+                return fallback
+            return frozenset(item for item in items if isinstance(item, str))
+
+        return AnomalySettings(
+            kube_namespaces=texts("kube_namespaces", default.kube_namespaces),
+            admin_roles=texts("admin_roles", default.admin_roles),
+            sensitive_host_paths=texts("sensitive_host_paths", default.sensitive_host_paths),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Workload:
@@ -297,7 +316,7 @@ class AnomalyDetector:
         self._networks: dict[str, str] = {}
 
     @staticmethod
-    def rules() -> dict[ControlId, RuleInfo]:
+    def rules() -> dict[str, RuleInfo]:
         """Every anomaly type as reports show it, by id."""
         return {kind.control_id: kind.info for kind in ANOMALY_TYPES}
 
@@ -307,6 +326,8 @@ class AnomalyDetector:
         if request is None:
             return []
         baseline = self.baseline
+        if baseline.started is None:
+            baseline.started = request.when
         findings: list[Finding] = []
         if not baseline.learning(request.when):
             findings = self._check(event, request)
