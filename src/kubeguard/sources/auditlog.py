@@ -8,6 +8,8 @@ handed on as soon as it is decoded. What it accepts:
 - a line holding an ``EventList`` (a webhook batch) or a JSON array of events;
 - a pretty-printed JSON document (a file whose first line is ``{`` or ``[``) holding an
   ``EventList``, an array or one Event, read whole up to ``max_document_bytes``;
+- a folder: its files named like logs (``*.log*``, ``*.jsonl``, ``*.ndjson``, ``*.json``,
+  ``*.gz``), recursively, in name order, hidden ones left out;
 - events wrapped the way clouds deliver them: a CloudWatch Logs record (``message`` holding the
   Event as text, alone or in an ``aws logs filter-log-events`` page or a subscription payload)
   and an AKS diagnostic record (``properties.log``).
@@ -356,6 +358,10 @@ class AuditLogReader:
         self, inner: Any, path: str, line: int | None, where: str, depth: int
     ) -> Iterator[AuditEvent]:
         """The content of an envelope; a string holds the event as JSON text (CloudWatch, AKS)."""
+        if isinstance(inner, list):
+            for index, item in enumerate(inner):
+                yield from self._envelope(item, path, line, f"{where}[{index}]", depth)
+            return
         if not isinstance(inner, str):
             yield from self._events_in(inner, path, line, where, depth + 1)
             return
@@ -401,7 +407,7 @@ def _unwrap(value: dict[str, Any]) -> tuple[Any, str] | None:
         if isinstance(records, list) and all(
             isinstance(record, dict) and "message" in record for record in records
         ):
-            return records, f".{key}"
+            return [record["message"] for record in records], f".{key}"
     message = value.get("message")
     if isinstance(message, str) and ("logStreamName" in value or "eventId" in value):
         return message, ".message"
@@ -435,18 +441,27 @@ def _decompressed(source: BinaryIO) -> BinaryIO:
     return cast(BinaryIO, stream)
 
 
+def is_log_name(name: str) -> bool:
+    """Whether a file found in a folder looks like an audit log (``audit.log``, ``audit.log.1``,
+    ``audit-2026-03-02.log.gz``, ``events.jsonl``, ``batch.json``)."""
+    lower = name.lower()
+    return ".log" in lower or lower.endswith((".jsonl", ".ndjson", ".json", ".gz"))
+
+
 def _expand(name: str, reject: Callable[[Rejection], None]) -> Iterator[str]:
-    """A file as given; a folder as its files (recursively, sorted, hidden ones left out)."""
+    """A file as given; a folder as its log files (recursively, sorted, hidden ones left out)."""
     if name == STDIN or not os.path.isdir(name):
         yield name
         return
     found = sorted(
         str(path)
         for path in Path(name).rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(name).parts)
+        if path.is_file()
+        and is_log_name(path.name)
+        and not any(part.startswith(".") for part in path.relative_to(name).parts)
     )
     if not found:
-        reject(Rejection(SourceLocation(name), "folder holds no files", whole_input=True))
+        reject(Rejection(SourceLocation(name), "folder holds no audit log files", whole_input=True))
     yield from found
 
 

@@ -25,6 +25,7 @@ from kubeguard.engines.detect.predicates import (
     EndsWith,
     Equals,
     Exists,
+    FieldTest,
     Match,
     Node,
     Not,
@@ -32,7 +33,6 @@ from kubeguard.engines.detect.predicates import (
     Predicate,
     Route,
     StartsWith,
-    Test,
     compile_closure,
     compile_test,
     cost,
@@ -110,11 +110,11 @@ class _Generator:
                 self._expression(child, depth + 1) for child in sorted(node.children, key=cost)
             )
             return "(" + joiner.join(parts) + ")"
-        if isinstance(node, Test):
+        if isinstance(node, FieldTest):
             return self._test(node)
         raise TypeError(f"not a predicate node: {node!r}")
 
-    def _test(self, test: Test) -> str:
+    def _test(self, test: FieldTest) -> str:
         path = test.field.paths[0]
         direct = (
             not test.every

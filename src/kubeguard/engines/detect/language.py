@@ -74,7 +74,7 @@ import datetime
 import ipaddress
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -94,6 +94,7 @@ from kubeguard.engines.detect.predicates import (
     EndsWith,
     Equals,
     Exists,
+    FieldTest,
     Glob,
     InList,
     Match,
@@ -103,7 +104,6 @@ from kubeguard.engines.detect.predicates import (
     Regex,
     Scalar,
     StartsWith,
-    Test,
     is_glob,
     unescape,
 )
@@ -348,6 +348,19 @@ class _Problem(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.others: list[_Problem] = []
+        """More problems found in the same part of the rule."""
+
+    @staticmethod
+    def group(problems: list[_Problem]) -> _Problem:
+        """One exception carrying several problems."""
+        first = problems[0]
+        first.others = [*first.others, *problems[1:]]
+        return first
+
+    def each(self) -> list[_Problem]:
+        """This problem and the others it carries."""
+        return [self, *(item for other in self.others for item in other.each())]
 
 
 class _Loader:
@@ -558,13 +571,14 @@ class _Loader:
                 continue
             try:
                 selections[name] = self._selection(value)
-            except _Problem as problem:
-                line = problem.line or (_key_line(lines, name) if lines else None)
-                self._error(
-                    f"detection.{name}: {problem.message}",
-                    draft.location.at_line(line),
-                    draft.label,
-                )
+            except _Problem as problems:
+                for problem in problems.each():
+                    line = problem.line or (_key_line(lines, name) if lines else None)
+                    self._error(
+                        f"detection.{name}: {problem.message}",
+                        draft.location.at_line(line),
+                        draft.label,
+                    )
                 failed = True
         if condition is None:
             self._error("detection has no condition", where, draft.label)
@@ -608,12 +622,13 @@ class _Loader:
                 node = parser.parse()
             else:
                 node = self._selection(value)
-        except _Problem as problem:
+        except _Problem as problems:
             if stack:
                 raise
             definition.failed = True
-            self._error(f"macro {name!r}: {problem.message}", definition.location)
-            raise _Problem(f"macro {name!r} is invalid (see its own error)") from problem
+            for problem in problems.each():
+                self._error(f"macro {name!r}: {problem.message}", definition.location)
+            raise _Problem(f"macro {name!r} is invalid (see its own error)") from problems
         definition.node = node
         return node
 
@@ -624,10 +639,12 @@ class _Loader:
             if not value:
                 raise _Problem("a selection needs at least one field")
             return _and(
-                [self._field(key, item, _key_line(value, key)) for key, item in value.items()]
+                _each_or_all(
+                    lambda key: self._field(key, value[key], _key_line(value, key)), list(value)
+                )
             )
         if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-            return _or([self._selection(item) for item in value])
+            return _or(_each_or_all(self._selection, value))
         if isinstance(value, list):
             raise _Problem(
                 "keyword selections (a list of values without fields) are not supported: "
@@ -695,6 +712,20 @@ class _Loader:
 # -- field tests ------------------------------------------------------------------------------
 
 
+def _each_or_all(translate: Callable[[Any], Node], items: list[Any]) -> list[Node]:
+    """``translate`` applied to every item; all the problems found, not only the first."""
+    nodes: list[Node] = []
+    problems: list[_Problem] = []
+    for item in items:
+        try:
+            nodes.append(translate(item))
+        except _Problem as problem:
+            problems.append(problem)
+    if problems:
+        raise _Problem.group(problems)
+    return nodes
+
+
 def _field_node(
     field_ref: FieldRef,
     operator: str | None,
@@ -710,7 +741,7 @@ def _field_node(
     if operator == "exists":
         if len(values) != 1 or not isinstance(values[0], bool):
             raise _Problem("exists takes true or false")
-        return Test(field_ref, Exists(values[0]))
+        return FieldTest(field_ref, Exists(values[0]))
     if all_values and len(values) > 1:
         return _and(
             [
@@ -728,7 +759,7 @@ def _field_node(
     matches = _matches(operator, values, ignore_case, every=every)
     if every and len(matches) > 1:
         raise _Problem("every needs values of one kind (all text, or all numbers)")
-    return _or([Test(field_ref, match, every=every) for match in matches])
+    return _or([FieldTest(field_ref, match, every=every) for match in matches])
 
 
 def _matches(
@@ -880,8 +911,9 @@ class _ConditionParser:
         word = self._next()
         if word == "(":
             node = self._or()
-            if self._next() != ")":
+            if self._peek() != ")":
                 raise _Problem(f"missing ')' in {self._text!r}")
+            self._next()
             return node
         if word in ("1", "any", "all") and self._peek() == "of":
             self._next()

@@ -1,6 +1,6 @@
 """The predicate form every rule front end compiles to: its nodes, semantics and routing.
 
-A rule's condition is a tree of :class:`Node` values: :class:`Test` (one field, one
+A rule's condition is a tree of :class:`Node` values: :class:`FieldTest` (one field, one
 :class:`Match`), :class:`And`, :class:`Or`, :class:`Not` and :class:`Const`. The YAML rule
 language (:mod:`.language`) builds these trees; a Sigma front end builds the same ones, so both
 share the compiler (:mod:`.compiler`), the verb/resource index and the engine.
@@ -153,7 +153,7 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
-class Test(Node):
+class FieldTest(Node):
     """One field against one match."""
 
     field: FieldRef
@@ -204,9 +204,9 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(node.child)
 
 
-def tests(node: Node) -> Iterator[Test]:
+def tests(node: Node) -> Iterator[FieldTest]:
     """Every field test in the tree."""
-    return (item for item in walk(node) if isinstance(item, Test))
+    return (item for item in walk(node) if isinstance(item, FieldTest))
 
 
 # -- simplification --------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def resolve_lists(names: tuple[str, ...], lists: AddressLists) -> dict[str, Addr
 
 def simplify(node: Node, lists: AddressLists) -> Node:
     """``node`` with constants folded (tests that can never hold become ``FALSE``)."""
-    if isinstance(node, Test):
+    if isinstance(node, FieldTest):
         match = node.match
         if isinstance(match, InList) and not resolve_lists(match.names, lists):
             return FALSE
@@ -272,7 +272,7 @@ def compile_closure(node: Node, lists: AddressLists | None = None) -> Predicate:
 
 def without_routed_tests(node: Node, routed: Route) -> Node:
     """``node`` without the top-level verb and resource tests that ``routed`` guarantees."""
-    if isinstance(node, Test) and implied_by_route(node, routed):
+    if isinstance(node, FieldTest) and implied_by_route(node, routed):
         return TRUE
     if not isinstance(node, And):
         return node
@@ -284,7 +284,7 @@ def without_routed_tests(node: Node, routed: Route) -> Node:
 
 def implied_by_route(node: Node, routed: Route) -> bool:
     """Whether ``node`` is a verb or resource test that events filed under ``routed`` pass."""
-    if not isinstance(node, Test) or node.every:
+    if not isinstance(node, FieldTest) or node.every:
         return False
     values = routing_values(node)
     if values is None:
@@ -297,7 +297,7 @@ def _compile(node: Node, lists: AddressLists) -> Predicate:
     if isinstance(node, Const):
         value = node.value
         return lambda data: value
-    if isinstance(node, Test):
+    if isinstance(node, FieldTest):
         return compile_test(node, lists)
     if isinstance(node, Not):
         inner = _compile(node.child, lists)
@@ -321,7 +321,7 @@ def cost(node: Node) -> int:
     Negations and outcome fields (``responseStatus.code``, the authorization decision) rarely
     reject an event, so they count as dearer than they are.
     """
-    if isinstance(node, Test):
+    if isinstance(node, FieldTest):
         base = node.field.cost * (3 if isinstance(node.match, Regex | Glob | Cidr) else 1)
         return base + (_LATER if node.field.text in _UNSELECTIVE else 0)
     if isinstance(node, Not):
@@ -356,7 +356,7 @@ def _any(parts: list[Predicate]) -> Predicate:
     return some
 
 
-def compile_test(test: Test, lists: AddressLists) -> Predicate:
+def compile_test(test: FieldTest, lists: AddressLists) -> Predicate:
     """One field test as a closure: read the field, test its value(s)."""
     read = getter(test.field, every=test.every)
     match = test.match
@@ -544,7 +544,7 @@ def route(node: Node) -> Route:
     """The verbs and resources ``node`` is limited to, read from its structure."""
     if isinstance(node, Const):
         return Route(frozenset(), frozenset(), never=True) if not node.value else Route()
-    if isinstance(node, Test):
+    if isinstance(node, FieldTest):
         values = routing_values(node)
         if values is None:
             return Route()
@@ -568,7 +568,7 @@ def route(node: Node) -> Route:
     return Route()
 
 
-def routing_values(test: Test) -> frozenset[str] | None:
+def routing_values(test: FieldTest) -> frozenset[str] | None:
     """The verbs or resources a test accepts, when it is an exact test on one of them."""
     if test.field.text not in (VERB_FIELD, RESOURCE_FIELD):
         return None

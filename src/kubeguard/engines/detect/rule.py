@@ -32,17 +32,21 @@ def shown(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """An output message with ``{field}`` placeholders (``{{`` and ``}}`` for braces)."""
+    """An output message with ``{field}`` placeholders (``{{`` and ``}}`` for braces).
+
+    ``{a|b}`` shows ``a``, or ``b`` when ``a`` is absent: ``{objectRef.name|requestObject.metadata.name}``
+    names the object of a create request too, whose ``objectRef`` often has no name.
+    """
 
     text: str
-    parts: tuple[str | FieldRef, ...]
+    parts: tuple[str | tuple[FieldRef, ...], ...]
 
     @staticmethod
     def parse(text: str) -> Template:
         """The template for ``text``; :class:`PathError` names a malformed placeholder."""
         if re.search(r"[{}]", _PLACEHOLDER.sub("", text)):
             raise PathError("unbalanced '{' or '}' (write '{{' and '}}' for braces)")
-        parts: list[str | FieldRef] = []
+        parts: list[str | tuple[FieldRef, ...]] = []
         position = 0
         for match in _PLACEHOLDER.finditer(text):
             parts.append(text[position : match.start()])
@@ -50,7 +54,7 @@ class Template:
             if token in ("{{", "}}"):
                 parts.append(token[0])
             else:
-                parts.append(parse_field(match.group(1)))
+                parts.append(tuple(parse_field(name) for name in match.group(1).split("|")))
             position = match.end()
         parts.append(text[position:])
         return Template(text, tuple(part for part in parts if part != ""))
@@ -58,8 +62,17 @@ class Template:
     def render(self, data: dict[str, Any]) -> str:
         """The message for one event."""
         return "".join(
-            part if isinstance(part, str) else shown(read_field(data, part)) for part in self.parts
+            part if isinstance(part, str) else shown(_first_present(data, part))
+            for part in self.parts
         )
+
+
+def _first_present(data: dict[str, Any], fields: tuple[FieldRef, ...]) -> Any:
+    for field_ref in fields:
+        value = read_field(data, field_ref)
+        if value is not MISSING and value != []:
+            return value
+    return MISSING
 
 
 @dataclass(frozen=True, slots=True)
