@@ -106,7 +106,7 @@ def load_config(path: str | None = None, environ: Mapping[str, str] | None = Non
     document: Any = {}
     file = Path(path) if path else Path(DEFAULT_CONFIG_FILE)
     if path or file.exists():
-        document = _read(file)
+        document = read_config_file(file)
     data = dict(document)
     overridden: dict[tuple[str, ...], str] = {}
     for field_path, variable in ENVIRONMENT.items():
@@ -144,7 +144,8 @@ def _set(data: dict[str, Any], field_path: tuple[str, ...], value: str) -> None:
     target[name] = value
 
 
-def _read(file: Path) -> Any:
+def read_config_file(file: Path) -> Any:
+    """The first YAML document of ``file`` as a mapping that remembers lines (``{}`` if empty)."""
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -19,6 +19,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from kubeguard.cli.detect_serve_command import serve_command
 from kubeguard.cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from kubeguard.cli.report_flags import SEVERITY_CHOICE, ReportFlags, emit_report, exit_code_for
 from kubeguard.detect import (
@@ -72,10 +73,14 @@ def detect() -> None:
     Examples:
       kubeguard detect audit.log audit-2.log.gz
       kubeguard detect --cloudwatch /aws/eks/prod/cluster --since 24h
+      kubeguard detect serve --config detect.yaml
       kubeguard detect logs/ --format jsonl | jq .detection.finding_type
       kubeguard detect rules --rules my-rules/
       kubeguard detect test my-rules/ --events my-samples/
     """
+
+
+detect.add_command(serve_command)
 
 
 def rules_option(function: F) -> F:
