@@ -102,9 +102,18 @@ class Running:
     stop: threading.Event
     thread: threading.Thread
     outcome: dict[str, Any] = field(default_factory=dict)
+    clients: list[Client] = field(default_factory=list)
+
+    def client(self, pki: Pki, cert: Pair | None = None, *, token: str | None = TOKEN) -> Client:
+        """A keep-alive client trusting the test CA (closed when the server stops)."""
+        made = Client(self.port, client_context(pki, cert), token=token)
+        self.clients.append(made)
+        return made
 
     def summary(self) -> ServeSummary:
         """Stop the server and return how it ended."""
+        for made in self.clients:
+            made.close()
         self.stop.set()
         self.thread.join(30)
         assert not self.thread.is_alive(), "server did not stop"
@@ -144,6 +153,8 @@ def running(config_path: Path) -> Iterator[Running]:
     try:
         yield server
     finally:
+        for made in server.clients:
+            made.close()
         if thread.is_alive():
             stop.set()
             thread.join(30)

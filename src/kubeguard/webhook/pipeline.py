@@ -168,6 +168,8 @@ class DetectorLoop:
             self.position = Position(self.spool.first_segment, 0)
             report = Recovery(self.position)
             report.output_bytes_cut = self.outputs.open({})
+            # A state from the very start: output written before a first commit is cut too.
+            self.commit()
             return report
         self.position = saved.position
         report = Recovery(saved.position)

@@ -228,6 +228,7 @@ class WebhookServer:
         task.add_done_callback(self._tasks.discard)
 
     async def _connection(self, transport: asyncio.Transport) -> None:
+        streams = None
         try:
             streams = await self._handshake(transport)
             if streams is not None:
@@ -236,6 +237,8 @@ class WebhookServer:
             pass
         finally:
             self.connections -= 1
+            if streams is not None:
+                streams[1].transport.abort()
             transport.abort()
 
     async def _handshake(

@@ -1,0 +1,12 @@
+"""Fixtures of the webhook tests: one throw-away PKI per session."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.webhook.pki import Pki, make_pki
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
