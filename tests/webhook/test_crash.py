@@ -62,7 +62,9 @@ def start(config: Path) -> tuple[subprocess.Popen[str], int, str]:
     raise AssertionError("server did not start")
 
 
-def test_sigkill_mid_stream_loses_no_acknowledged_event_and_repeats_none(tmp_path, pki: Pki):
+def test_sigkill_mid_stream_loses_no_acknowledged_event_and_repeats_none(
+    tmp_path: Path, pki: Pki
+) -> None:
     config = write_config(
         tmp_path,
         pki,
