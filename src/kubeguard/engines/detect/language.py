@@ -270,6 +270,8 @@ class _RuleFile:
     name: str
     text: str
     builtin: bool
+    rules_wanted: bool = True
+    """False to take only the lists and macros of the file (built-in rules turned off)."""
 
 
 def builtin_rule_files() -> list[Traversable]:
@@ -300,15 +302,17 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
 def load_rules(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:
     """The built-in rules (unless ``builtin=False``) and those in ``paths`` (files or folders).
 
+    The built-in lists and macros are loaded either way.
+
     Raises :class:`RuleSetError` with every problem found when any file is invalid.
     """
     files: list[_RuleFile] = []
     errors: list[RuleError] = []
-    if builtin:
-        files += [
-            _RuleFile(f"{BUILTIN_PREFIX}/{item.name}", item.read_text(encoding="utf-8"), True)
-            for item in builtin_rule_files()
-        ]
+    # The built-in lists and macros are always loaded: user rules may build on them.
+    files += [
+        _RuleFile(f"{BUILTIN_PREFIX}/{item.name}", item.read_text(encoding="utf-8"), True, builtin)
+        for item in builtin_rule_files()
+    ]
     for path in rule_files(paths):
         try:
             files.append(_RuleFile(str(path), path.read_text(encoding="utf-8"), False))
@@ -317,6 +321,14 @@ def load_rules(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> Rul
                 RuleError(f"cannot read rule file: {error}", location=SourceLocation(str(path)))
             )
     return _Loader(files, errors).load()
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """A rule's place and name, for its error messages."""
+
+    location: SourceLocation
+    label: str
 
 
 @dataclass(slots=True)
@@ -368,6 +380,9 @@ class _Loader:
         self._files = files
         self._errors = errors
         self._drafts: list[_Draft] = []
+        # Rules whose other fields are invalid still have their detection checked, so one run
+        # reports every problem of a rule.
+        self._unchecked: list[tuple[dict[str, Any], LineMap | None, _Where]] = []
         self._list_definitions: dict[str, tuple[list[Scalar], SourceLocation]] = {}
         self._list_changes: list[tuple[str, _ListChange, SourceLocation]] = []
         self._lists: dict[str, tuple[Scalar, ...]] = {}
@@ -377,6 +392,8 @@ class _Loader:
         for rule_file in self._files:
             self._read_file(rule_file)
         self._resolve_lists()
+        for detection, lines, where in self._unchecked:
+            self._detection(detection, lines, where)
         rules = [rule for draft in self._drafts if (rule := self._rule(draft)) is not None]
         self._check_unique(rules)
         if self._errors:
@@ -403,7 +420,8 @@ class _Loader:
             if not isinstance(value, LineMap):
                 self._error("a rule document must be a mapping", location)
             elif "detection" in value or "title" in value:
-                self._read_rule(value, location, rule_file.builtin)
+                if rule_file.rules_wanted:
+                    self._read_rule(value, location, rule_file.builtin)
             elif "lists" in value or "macros" in value:
                 self._read_library(value, location)
             else:
@@ -423,6 +441,11 @@ class _Loader:
                     location.at_line(_line_of(value, problem["loc"])),
                     label,
                 )
+            detection = value.get("detection")
+            if isinstance(detection, LineMap) and not any(
+                problem["loc"][:1] == ("detection",) for problem in error.errors()
+            ):
+                self._unchecked.append((detection, detection, _Where(location, label)))
             return
         self._drafts.append(_Draft(document, value, location, builtin))
 
@@ -501,7 +524,9 @@ class _Loader:
         errors_before = len(self._errors)
         detection = draft.raw.get("detection")
         condition = self._detection(
-            document.detection, detection if isinstance(detection, LineMap) else None, draft
+            document.detection,
+            detection if isinstance(detection, LineMap) else None,
+            _Where(draft.location, draft.label),
         )
         extension = document.kubeguard or _Extension()
         output = self._template(extension.output, draft)
@@ -514,7 +539,8 @@ class _Loader:
             condition=condition,
             level=document.level,
             severity=extension.severity or LEVELS[document.level],
-            finding_type=extension.finding_type or _default_finding_type(document),
+            finding_type=extension.finding_type
+            or default_finding_type(document.title, document.tags),
             source=draft.location,
             description=document.description,
             status=document.status,
@@ -554,7 +580,7 @@ class _Loader:
         return Aggregation(parse_duration(block.window), by)
 
     def _detection(
-        self, detection: dict[str, Any], lines: LineMap | None, draft: _Draft
+        self, detection: dict[str, Any], lines: LineMap | None, draft: _Where
     ) -> Node | None:
         condition = detection.get("condition")
         where = draft.location.at_line(_key_line(lines, "condition") if lines else None)
@@ -940,14 +966,31 @@ class _ConditionParser:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _default_finding_type(document: _RuleDocument) -> str:
-    tactics = tactics_of(tuple(document.tags))
+def default_finding_type(title: str, tags: Iterable[str], *, family: str = "") -> str:
+    """``<first ATT&CK tactic>:Kubernetes/<family><Title In Camel Case>`` (tactic ``Policy``
+    when the tags name none)."""
+    tactics = tactics_of(tuple(tags))
     tactic = TACTICS[tactics[0]].replace(" ", "") if tactics else "Policy"
     name = "".join(
-        word[:1].upper() + word[1:]
-        for word in re.sub(r"[^0-9A-Za-z ]", " ", document.title).split()
+        word[:1].upper() + word[1:] for word in re.sub(r"[^0-9A-Za-z ]", " ", title).split()
     )
-    return f"{tactic}:Kubernetes/{name}"
+    return f"{tactic}:Kubernetes/{family}{name}"
+
+
+class ConditionError(ValueError):
+    """A detection condition that cannot be parsed, or names no selection."""
+
+
+def parse_condition(text: str, selections: Mapping[str, Node]) -> Node:
+    """A Sigma condition (``sel and not 1 of filter_*``) over ``selections``, without macros."""
+
+    def unknown(name: str) -> Node:
+        raise _Problem(f"unknown selection {name!r}")
+
+    try:
+        return _ConditionParser(text, selections, unknown).parse()
+    except _Problem as problem:
+        raise ConditionError(problem.message) from None
 
 
 def _key_line(mapping: Any, key: str) -> int | None:
