@@ -13,6 +13,7 @@ rest are counted in one more finding instead of listed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -27,6 +28,8 @@ from kubeguard.engines.detect.anomaly import (
     AnomalySettings,
 )
 from kubeguard.engines.detect.attack import TACTICS, TECHNIQUES, tactics_of, techniques_of
+from kubeguard.engines.detect.language import rule_files
+from kubeguard.engines.detect.sigma import SigmaRules, SigmaWarning, parse_sigma
 from kubeguard.engines.detect.testing import (
     LISTS_FILE,
     MATCH_FILE,
@@ -87,6 +90,8 @@ class DetectOptions:
     """How long the baseline only learns (``None``: its own window; 7 days for a new one)."""
     cluster: str = "default"
     """The cluster the events come from: which baseline of the file they belong to."""
+    sigma_paths: tuple[str | Path, ...] = ()
+    """Sigma rule files or folders; their ``kubernetes``/``audit`` rules run with the others."""
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     max_listed_rejections: int = 20
@@ -108,7 +113,10 @@ class DetectionRun:
         on_error: Callable[[Finding], None] | None = None,
     ) -> None:
         self.options = options or DetectOptions()
-        self.rule_set = rule_set if rule_set is not None else self.options.load_rule_set()
+        loaded = rule_set if rule_set is not None else self.options.load_rule_set()
+        self.rule_set, self.sigma = with_sigma(loaded, self.options.sigma_paths)
+        self.warnings = [str(warning) for warning in self.sigma.warnings]
+        """One line per problem found in Sigma rules (none of them fatal)."""
         self.errors: list[Finding] = []
         self._on_error = on_error
         self.threat_lists = self._load_threat_lists()
@@ -307,6 +315,12 @@ def _settings(run: DetectionRun) -> dict[str, str]:
             settings["learning_until"] = moment(
                 baseline.started + baseline.learn_seconds
             ).isoformat()
+    sigma = run.sigma
+    if run.options.sigma_paths:
+        settings["sigma_rules"] = (
+            f"{len(sigma.rules)} loaded ({sigma.never_fire} can never fire), {sigma.skipped} "
+            f"skipped, {sigma.other_logsources} for other log sources, from {sigma.files} files"
+        )
     rejected = sum(loaded.rejected for loaded in run.threat_lists.values())
     if rejected:
         settings["threat_list_rejected_lines"] = str(rejected)
@@ -336,10 +350,42 @@ def rule_entries(rule_set: RuleSet, active_ids: Iterable[str] = ()) -> list[Rule
     ]
 
 
-def list_rules(options: DetectOptions | None = None) -> list[RuleEntry]:
+def with_sigma(rule_set: RuleSet, paths: Iterable[str | Path]) -> tuple[RuleSet, SigmaRules]:
+    """``rule_set`` with the Sigma rules of ``paths`` added, and what loading them found."""
+    folders = list(paths)
+    if not folders:
+        return rule_set, SigmaRules()
+    sigma = read_sigma(folders, taken_ids={rule.id for rule in rule_set.rules})
+    merged = RuleSet((*rule_set.rules, *sigma.rules), rule_set.lists, rule_set.macros)
+    return merged, sigma
+
+
+def read_sigma(paths: Iterable[str | Path], *, taken_ids: Iterable[str] = ()) -> SigmaRules:
+    """The Sigma rules in the files and folders (``*.yml``, ``*.yaml``, recursively)."""
+    texts: list[tuple[str, str]] = []
+    unreadable: list[SigmaWarning] = []
+    for path in rule_files(paths):
+        try:
+            texts.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            location = SourceLocation(str(path))
+            unreadable.append(SigmaWarning(location, f"cannot read Sigma rule file: {reason}"))
+    loaded = parse_sigma(texts, taken_ids=set(taken_ids))
+    return dataclasses.replace(
+        loaded, warnings=(*unreadable, *loaded.warnings), files=loaded.files + len(unreadable)
+    )
+
+
+def list_rules(
+    options: DetectOptions | None = None, *, on_warning: Callable[[str], None] | None = None
+) -> list[RuleEntry]:
     """Every rule the options load, with whether it can fire given the threat lists loaded."""
     options = options or DetectOptions()
-    rule_set = options.load_rule_set()
+    rule_set, sigma = with_sigma(options.load_rule_set(), options.sigma_paths)
+    for warning in sigma.warnings:
+        if on_warning is not None:
+            on_warning(str(warning))
     detector = Detector(rule_set, options.address_lists)
     return rule_entries(rule_set, (rule.rule.id for rule in detector.index.active))
 

@@ -94,6 +94,18 @@ def rules_option(function: F) -> F:
     )(function)
 
 
+def sigma_option(function: F) -> F:
+    """``--sigma`` (repeatable): Sigma rule files or folders."""
+    return click.option(
+        "--sigma",
+        "sigma_paths",
+        multiple=True,
+        type=click.Path(exists=True),
+        help="Sigma rule file or folder (SigmaHQ's rules/ will do): its kubernetes/audit rules "
+        "run with the others (repeatable).",
+    )(function)
+
+
 def rules_format_option(function: F) -> F:
     """``--format`` of the rule commands (table or json)."""
     return click.option(
@@ -144,6 +156,7 @@ def rules_format_option(function: F) -> F:
     help="Tor exit list (the Tor project's exit-addresses file, or one address per line) "
     "for the TorIPCaller rules (repeatable).",
 )
+@sigma_option
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -209,6 +222,7 @@ def files(
     no_builtin_rules: bool,
     threat_lists: tuple[tuple[str, str], ...],
     tor_exits: tuple[str, ...],
+    sigma_paths: tuple[str, ...],
     baseline: Path | None,
     learn: datetime.timedelta | None,
     cluster: str,
@@ -239,6 +253,7 @@ def files(
         builtin_rules=not no_builtin_rules,
         threat_list_files=threat_lists,
         tor_exit_files=tor_exits,
+        sigma_paths=sigma_paths,
         baseline_path=baseline,
         learning_window=learn,
         cluster=cluster,
@@ -324,10 +339,17 @@ def _start(
 ) -> DetectionRun | None:
     """A run with the selected rules; ``None`` (after saying why) when a rule file is invalid."""
     try:
-        return DetectionRun(options, on_error=on_error)
+        run = DetectionRun(options, on_error=on_error)
     except RuleSetError as error:
         _rule_errors(error)
         return None
+    for warning in run.warnings:
+        _warn(warning)
+    return run
+
+
+def _warn(message: str) -> None:
+    click.echo(f"kubeguard: warning: {message}", err=True)
 
 
 def _rule_errors(error: RuleSetError) -> None:
@@ -383,11 +405,16 @@ def _error_line(error: Finding) -> str:
 
 @detect.command(name="rules")
 @rules_option
+@sigma_option
 @rules_format_option
-def rules_command(rule_paths: tuple[str, ...], output_format: str) -> int:
-    """List the detection rules (built-in and --rules) with their ATT&CK mapping."""
+def rules_command(
+    rule_paths: tuple[str, ...], sigma_paths: tuple[str, ...], output_format: str
+) -> int:
+    """List the detection rules (built-in, --rules and --sigma) with their ATT&CK mapping."""
     try:
-        entries = list_rules(DetectOptions(rule_paths=rule_paths))
+        entries = list_rules(
+            DetectOptions(rule_paths=rule_paths, sigma_paths=sigma_paths), on_warning=_warn
+        )
     except RuleSetError as error:
         _rule_errors(error)
         return ExitCode.USAGE
