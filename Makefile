@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Scan the bundled example application with the embedded defaults, lint its Dockerfile, and scan
-## its image (built offline) against the bundled advisories.
+## Scan the bundled example application with the embedded defaults, lint its Dockerfile, scan
+## its image (built offline) against the bundled advisories, and run the detection rules over its
+## audit log.
 demo: $(STAMP)
 	$(BIN)/kubeguard scan examples/eks-shop/ ; status=$$?; \
 	  echo "kubeguard exited with $$status (1: findings at or above --fail-on)"; \
@@ -28,6 +29,9 @@ demo: $(STAMP)
 	      --vex examples/eks-shop/image/orders.openvex.json --show-suppressed ; status=$$?; \
 	    echo "kubeguard image scan exited with $$status (1: findings at or above --fail-on)"; \
 	    test $$status -le 1; }
+	$(BIN)/kubeguard detect examples/eks-shop/audit.log ; status=$$?; \
+	  echo "kubeguard detect exited with $$status (1: findings at or above --fail-on)"; \
+	  test $$status -le 1
 
 ## Everything CI checks: linters, type checker, import contracts, tests.
 test: lint typecheck contracts unit

@@ -438,7 +438,11 @@ def affected_resource(event: AuditEvent) -> ObjectKey | None:
     version = ref.api_version or ""
     api_version = f"{ref.api_group}/{version}" if ref.api_group and version else version
     namespace = None if ref.resource in _CLUSTER_SCOPED else ref.namespace
-    return ObjectKey(api_version, KINDS.get(ref.resource, ref.resource), namespace, ref.name or "*")
+    # A create request names its object in the body only; a list names none ("*": all of them).
+    metadata = (event.request_object or {}).get("metadata")
+    written = metadata.get("name") if isinstance(metadata, dict) and not ref.subresource else None
+    name = ref.name or (written if isinstance(written, str) else None) or "*"
+    return ObjectKey(api_version, KINDS.get(ref.resource, ref.resource), namespace, name)
 
 
 def default_message(rule: DetectionRule, event: AuditEvent) -> str:
