@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ from kubeguard.engines.detect.anomaly import (
     AnomalySettings,
 )
 from kubeguard.engines.detect.attack import TACTICS, TECHNIQUES, tactics_of, techniques_of
+from kubeguard.engines.detect.engine import event_time
 from kubeguard.engines.detect.language import rule_files
 from kubeguard.engines.detect.sigma import SigmaRules, SigmaWarning, parse_sigma
 from kubeguard.engines.detect.testing import (
@@ -203,15 +204,34 @@ class DetectionRun:
     def findings(self, events: Iterable[AuditEvent]) -> Iterator[Finding]:
         """The detection findings of ``events``, each once its aggregation window closed.
 
-        With a baseline, anomaly findings come out with the next rule finding (or at the end),
-        and the baseline is saved when the events end.
+        With a baseline, anomaly findings come out as their event is read, and the baseline is
+        saved when the events end.
         """
         if self.anomalies is None:
             yield from self.detector.run(events)
         else:
-            yield from _with_anomalies(self.detector, self.anomalies, events)
+            yield from self._with_anomalies(events)
             self.save_baseline()
         self._summarise_unlisted()
+
+    def feed(self, event: AuditEvent) -> list[Finding]:
+        """One event through the anomaly detector (with a baseline) and the rules: the
+        anomalies it raises and the rule findings whose window it closed."""
+        raised = self.anomalies.feed(event) if self.anomalies is not None else []
+        return raised + self.detector.feed(event)
+
+    def _with_anomalies(self, events: Iterable[AuditEvent]) -> Iterator[Finding]:
+        """Findings event by event, so an anomaly comes out as soon as its event is read."""
+        countdown = Detector.EXPIRY_INTERVAL
+        for event in events:
+            yield from self.feed(event)
+            countdown -= 1
+            if not countdown:
+                countdown = Detector.EXPIRY_INTERVAL
+                now = event_time(event)
+                if now is not None:
+                    yield from self.detector.aggregator.expire(now)
+        yield from self.detector.aggregator.flush()
 
     def _summarise_unlisted(self) -> None:
         for path, rejections in self._unlisted.items():
@@ -237,24 +257,6 @@ class DetectionRun:
             settings=_settings(self),
             ingestion=self.counts,
         )
-
-
-def _with_anomalies(
-    detector: Detector, anomalies: AnomalyDetector, events: Iterable[AuditEvent]
-) -> Iterator[Finding]:
-    """The rule findings and the anomaly findings of one stream of events."""
-    raised: deque[Finding] = deque()
-
-    def learned() -> Iterator[AuditEvent]:
-        for event in events:
-            raised.extend(anomalies.feed(event))
-            yield event
-
-    for finding in detector.run(learned()):
-        while raised:
-            yield raised.popleft()
-        yield finding
-    yield from raised
 
 
 def stream_findings(

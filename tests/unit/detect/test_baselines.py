@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from kubeguard.cli.main import main
 from kubeguard.detect import BASELINE_NOT_SAVED, DetectionRun, DetectOptions, detect_files
 from kubeguard.engines.detect.anomaly import EXEC_IN_POD, AnomalyDetector
-from kubeguard.model import SourceError, Status
+from kubeguard.model import AuditEvent, SourceError, Status
 from kubeguard.model.baseline import Baselines, ClusterBaseline
 from kubeguard.sources.baselines import load_baselines, save_baselines
 from tests.unit.detect.events import EPOCH, as_events, audit_event, write_jsonl
@@ -225,3 +226,26 @@ def test_cli_usage_errors(
     log = write_jsonl(tmp_path / "a.log", learning_days())
     assert main(["detect", str(log), *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_anomaly_comes_out_as_soon_as_its_event_is_read(tmp_path: Path) -> None:
+    run = DetectionRun(
+        DetectOptions(
+            builtin_rules=False,
+            baseline_path=tmp_path / "baseline.json",
+            learning_window=datetime.timedelta(0),
+        )
+    )
+    read: list[Any] = []
+
+    def events() -> Iterator[AuditEvent]:
+        for event in as_events([exec_event("shop", EPOCH), *learning_days()]):
+            read.append(event)
+            yield event
+
+    stream = run.findings(events())
+    first = next(stream)
+    assert first.control_id == EXEC_IN_POD.control_id
+    assert len(read) == 1
+    assert list(stream) == []
+    assert load_baselines(tmp_path / "baseline.json").clusters["default"].events == 4
