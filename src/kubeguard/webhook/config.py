@@ -115,9 +115,9 @@ class LimitsSection(_Strict):
     """Request limits; their defaults fit the API server's batches (400 events)."""
 
     max_body: int = 12 << 20
-    rate: float = Field(default=20.0, gt=0)
-    """Requests per second per client, on average."""
-    burst: int = Field(default=40, ge=1)
+    rate: float = Field(default=100.0, gt=0)
+    """Requests per second per client, on average (the API server sends 10 by default)."""
+    burst: int = Field(default=200, ge=1)
     """Requests a client may send at once above the average."""
     max_connections: int = Field(default=256, ge=1)
     header_timeout: float = 10.0

@@ -34,9 +34,10 @@ import orjson
 
 from kubeguard.detect import DetectionRun
 from kubeguard.engines.detect.engine import event_time
-from kubeguard.model import Finding, RuleInfo
+from kubeguard.model import AuditEvent, Finding, RuleInfo
 from kubeguard.report.jsonl import finding_line
-from kubeguard.webhook.ingest import WEBHOOK_SOURCE
+from kubeguard.sources.auditlog import Deduplicator
+from kubeguard.webhook.ingest import WEBHOOK_SOURCE, is_event
 from kubeguard.webhook.limits import Counters
 from kubeguard.webhook.spool import Position, Spool
 from kubeguard.webhook.state import (
@@ -151,6 +152,12 @@ class DetectorLoop:
         self.idle_flush = idle_flush
         self._clock = clock
         self.position = Position(1, 0)
+        self.events = 0
+        """Events evaluated (duplicates not included), over every run of this spool."""
+        self.duplicates = 0
+        self.invalid = 0
+        """Spooled items that are not events (only a damaged or foreign spool has them)."""
+        self._dedupe = Deduplicator()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_commit = clock()
@@ -175,9 +182,8 @@ class DetectorLoop:
         report = Recovery(saved.position)
         report.output_bytes_cut = self.outputs.open(saved.outputs)
         report.remembered_events = self._remember_consumed(saved.position)
-        reader = self.run.reader
-        reader.events = saved.counters.get("events_processed", 0)
-        reader.duplicates = saved.counters.get("events_duplicate", 0)
+        self.events = saved.counters.get("events_processed", 0)
+        self.duplicates = saved.counters.get("events_duplicate", 0)
         self.counters.restore(
             {k: v for k, v in saved.counters.items() if k in ("findings", "events_processed")}
         )
@@ -189,11 +195,14 @@ class DetectorLoop:
     def _remember_consumed(self, position: Position) -> int:
         """Feed the de-duplicator the consumed events still in the spool (nothing is evaluated)."""
         remembered = 0
-        reader = self.run.reader
+        first_time = self._dedupe.first_time
         for record in self.spool.read(Position(self.spool.first_segment, 0)):
             if record.start >= position:
                 break
-            remembered += sum(1 for _ in reader.events_in(_decode(record.payload), "", None))
+            for item in _items(record.payload):
+                if is_event(item):
+                    first_time(item["auditID"], item["stage"])
+                    remembered += 1
         return remembered
 
     def start(self) -> None:
@@ -236,13 +245,19 @@ class DetectorLoop:
                 self.commit()
 
     def _process(self, payload: bytes) -> None:
-        run = self.run
-        feed = run.detector.feed
+        feed = self.run.detector.feed
+        first_time = self._dedupe.first_time
         closed: list[Finding] = []
         last = None
-        for event in run.reader.events_in(_decode(payload), WEBHOOK_SOURCE, None):
-            closed += feed(event)
-            last = event
+        for item in _items(payload):
+            if not is_event(item):
+                self.invalid += 1
+            elif first_time(item["auditID"], item["stage"]):
+                self.events += 1
+                last = AuditEvent(item, WEBHOOK_SOURCE, None)
+                closed += feed(last)
+            else:
+                self.duplicates += 1
         if last is not None:
             moment = event_time(last)
             if moment is not None:
@@ -268,11 +283,14 @@ class DetectorLoop:
         """Flush the outputs, then save the position and state; release consumed segments."""
         outputs = self.outputs.flush()
         reader = self.run.reader
-        self.counters.set("events_processed", reader.events)
-        self.counters.set("events_duplicate", reader.duplicates)
+        # The run's reader carries the counts into the report written at shutdown.
+        reader.events, reader.duplicates = self.events, self.duplicates
+        self.counters.set("events_processed", self.events)
+        self.counters.set("events_duplicate", self.duplicates)
+        self.counters.set("spool_invalid_items", self.invalid)
         counters = {
-            "events_processed": reader.events,
-            "events_duplicate": reader.duplicates,
+            "events_processed": self.events,
+            "events_duplicate": self.duplicates,
             "findings": self.counters.get("findings"),
         }
         detector = snapshot_detector(self.run.detector)
@@ -282,9 +300,11 @@ class DetectorLoop:
         self._last_commit = self._clock()
 
 
-def _decode(payload: bytes) -> Any:
-    """A spool record's batch (records passed their checksum; a bad one yields nothing)."""
+def _items(payload: bytes) -> list[Any]:
+    """The items of a spool record's EventList (records passed their checksum, but be safe)."""
     try:
-        return orjson.loads(payload)
+        batch = orjson.loads(payload)
     except orjson.JSONDecodeError:
         return []
+    items = batch.get("items") if isinstance(batch, dict) else batch
+    return items if isinstance(items, list) else []

@@ -50,6 +50,9 @@ from kubeguard.webhook.spool import Position, Spool, SpoolError, SpoolFull
 #: Bodies of refused requests up to this size are read and dropped to keep the connection.
 MAX_DRAIN = 64 << 10
 _READ_SIZE = 1 << 18
+#: After refusing a body, how long and how much of it is still read and dropped before closing.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 64 << 20
 _MAX_HEADERS = 16 << 10
 #: Records written by one disk flush at most (group commit).
 _MAX_GROUP = 256
@@ -292,11 +295,33 @@ class WebhookServer:
                     close=True,
                 )
             await self._send(connection, writer, reply)
+            if reply.close and connection.their_state is h11.SEND_BODY:
+                await self._linger(reader)
             if reply.close or self._closing or connection.our_state is not h11.DONE:
                 return
             if connection.their_state is not h11.DONE:
                 return
             connection.start_next_cycle()
+
+    async def _linger(self, reader: asyncio.StreamReader) -> None:
+        """Read and drop what the client still sends, briefly, so it can read our answer.
+
+        Closing at once would reset the connection under a client still sending its body
+        (a 413), and the client would see the reset instead of the answer.
+        """
+        deadline = asyncio.get_running_loop().time() + LINGER_SECONDS
+        dropped = 0
+        while dropped < LINGER_BYTES:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            try:
+                chunk = await asyncio.wait_for(reader.read(_READ_SIZE), remaining)
+            except (TimeoutError, ConnectionError, ssl.SSLError):
+                return
+            if not chunk:
+                return
+            dropped += len(chunk)
 
     async def _next_event(
         self, connection: h11.Connection, reader: asyncio.StreamReader, timeout: float
