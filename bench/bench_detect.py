@@ -430,7 +430,10 @@ def main() -> None:
         "findings": findings,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "detect.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"detect-{stamp}.json").write_text(
+        json.dumps(result, indent=2) + "\n", encoding="utf-8"
+    )
     print(
         f"{arguments.events:,} events, {size / 1e6:.1f} MB ({result['mean_event_bytes']} bytes each)"
     )
