@@ -408,6 +408,7 @@ def test_full_tables_stop_learning_and_report_nothing_new_for_that_kind() -> Non
         {"user": "alice"},
         {"user": {"username": 7}},
         {"sourceIPs": "10.0.0.1", "userAgent": ["x"], "objectRef": "pods"},
+        {"sourceIPs": [{"ip": "10.0.0.1"}], "objectRef": {"resource": ["secrets"]}},
         {"requestReceivedTimestamp": "yesterday"},
         {"responseStatus": {"code": "500"}, "annotations": []},
         {
@@ -429,8 +430,9 @@ def test_full_tables_stop_learning_and_report_nothing_new_for_that_kind() -> Non
 )
 def test_wrong_types_never_raise(trained: AnomalyDetector, document: dict[str, Any]) -> None:
     event = {**audit_event(user="mallory", at=AFTER), **document}
-    for finding in trained.feed(as_events([event])[0]):
-        assert finding.detection is not None
+    for _ in range(2):  # the second time through the shortcut for repeats
+        for finding in trained.feed(as_events([event])[0]):
+            assert finding.detection is not None
 
 
 def test_every_type_has_a_distinct_id_and_guardduty_style_name() -> None:

@@ -11,7 +11,8 @@ import pytest
 from kubeguard.cli.main import main
 from kubeguard.detect import DetectionRun, DetectOptions, read_sigma
 from kubeguard.engines.detect import DetectionRule, RuleSet
-from kubeguard.engines.detect.predicates import route
+from kubeguard.engines.detect.predicates import Regex, route
+from kubeguard.engines.detect.predicates import tests as field_tests
 from kubeguard.engines.detect.sigma import parse_sigma
 from kubeguard.model import Severity
 from tests.unit.detect.events import as_events, audit_event
@@ -294,3 +295,23 @@ def test_cli_lists_sigma_rules(capsys: pytest.CaptureFixture[str]) -> None:
     titles = {entry["title"] for entry in entries}
     assert "Own Permissions Listed" in titles
     assert "Pod With A Host Directory Volume" in titles
+
+
+def test_alternative_values_of_a_field_are_one_test(run: DetectionRun) -> None:
+    rule = run.rule_set.by_id("4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f80")
+    assert rule is not None
+    agent_tests = [test for test in field_tests(rule.condition) if test.field.text == "userAgent"]
+    assert len(agent_tests) == 1
+    assert isinstance(agent_tests[0].match, Regex)
+    assert len(agent_tests[0].match.patterns) == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"user_agent": "rakkess/access_matrix 0.5"},
+        {"request_uri": "/api/v1/namespaces/shop/pods/web/exec?command=%2fBIN%2fbash"},
+    ],
+)
+def test_every_alternative_still_fires(run: DetectionRun, fields: dict[str, Any]) -> None:
+    assert "attack_tools" in fired(run, audit_event(verb="list", resource="pods", **fields))

@@ -314,6 +314,7 @@ class AnomalyDetector:
         self._second = 0
         self._agents: dict[str, str] = {}
         self._networks: dict[str, str] = {}
+        self._recent: dict[tuple[Any, ...], tuple[Seen, ...]] = {}
 
     @staticmethod
     def rules() -> dict[str, RuleInfo]:
@@ -322,16 +323,50 @@ class AnomalyDetector:
 
     def feed(self, event: AuditEvent) -> list[Finding]:
         """Learn from one event; the anomaly findings it raises (none while learning)."""
-        request = self._request(event.data)
-        if request is None:
+        data = event.data
+        head = self._head(data)
+        if head is None:
             return []
+        principal, when = head
         baseline = self.baseline
         if baseline.started is None:
-            baseline.started = request.when
-        findings: list[Finding] = []
-        if not baseline.learning(request.when):
-            findings = self._check(event, request)
+            baseline.started = when
+        # Most events repeat what was just learned (a controller's watch, a kubelet's lease):
+        # the same principal, request and client were learned already, so nothing about them
+        # can be new, and learning them again is counting.
+        ref = data.get("objectRef")
+        ips = data.get("sourceIPs")
+        key = (
+            principal,
+            data["verb"],
+            data.get("userAgent"),
+            ips[-1] if type(ips) is list and ips else None,
+            (ref.get("resource"), ref.get("subresource"), ref.get("namespace"))
+            if type(ref) is dict
+            else data.get("requestURI"),
+        )
+        try:
+            sightings = self._recent.get(key)
+        except TypeError:  # a list or mapping where text belongs: no shortcut
+            sightings, hashable = None, False
+        else:
+            hashable = True
+        if sightings is not None:
+            self._count(when)
+            for seen in sightings:  # Seen.record, inlined: this is most events' whole cost
+                seen.count += 1
+                if when > seen.last:
+                    seen.last = when
+                elif when < seen.first:
+                    seen.first = when
+            return []
+        request = self._request(data, principal, when)
+        findings = [] if baseline.learning(when) else self._check(event, request)
         self._learn(request)
+        if hashable and request.workload is None:
+            if len(self._recent) >= _MEMO_SIZE:
+                self._recent.clear()
+            self._recent[key] = self._sightings(request)
         return findings
 
     def run(self, events: Iterable[AuditEvent]) -> list[Finding]:
@@ -340,7 +375,8 @@ class AnomalyDetector:
 
     # -- reading a request ------------------------------------------------------------------
 
-    def _request(self, data: dict[str, Any]) -> _Request | None:
+    def _head(self, data: dict[str, Any]) -> tuple[str, int] | None:
+        """Who made a successful request, and when; ``None`` for what is not learned."""
         if data.get("stage") == "RequestReceived":
             return None
         status = data.get("responseStatus")
@@ -357,6 +393,9 @@ class AnomalyDetector:
         when = self._seconds(data.get("requestReceivedTimestamp"))
         if type(principal) is not str or not principal or when is None:
             return None
+        return principal, when
+
+    def _request(self, data: dict[str, Any], principal: str, when: int) -> _Request:
         verb = data["verb"]
         ref = data.get("objectRef")
         ref = ref if type(ref) is dict else {}
@@ -399,15 +438,34 @@ class AnomalyDetector:
 
     # -- learning -------------------------------------------------------------------------------
 
-    def _learn(self, request: _Request) -> None:
+    def _count(self, when: int) -> None:
         baseline = self.baseline
-        when = request.when
         if baseline.started is None or when < baseline.started:
             baseline.started = when
         if baseline.updated is None or when > baseline.updated:
             baseline.updated = when
         baseline.events += 1
         self.learned += 1
+
+    def _sightings(self, request: _Request) -> tuple[Seen, ...]:
+        """Where the baseline counts a request like this one (what a repeat updates)."""
+        profile = self.baseline.principals.get(request.principal)
+        if profile is None:
+            return ()
+        action = profile.actions.get(request.action)
+        found = [
+            profile.seen,
+            action.seen if action else None,
+            action.namespaces.get(request.namespace) if action else None,
+            profile.user_agents.get(request.user_agent),
+            profile.networks.get(request.network),
+        ]
+        return tuple(seen for seen in found if seen is not None)
+
+    def _learn(self, request: _Request) -> None:
+        baseline = self.baseline
+        when = request.when
+        self._count(when)
         profile = baseline.principals.get(request.principal)
         if profile is None:
             if len(baseline.principals) >= MAX_PRINCIPALS:

@@ -384,7 +384,7 @@ class _RuleTranslation:
             raise _Skip(f"{key}: {skip.message}", line) from None
         if not nodes:
             return FALSE
-        return _and(nodes) if "all" in modifiers else _or(nodes)
+        return _and(nodes) if "all" in modifiers else _or(_merged(nodes))
 
 
 class _FieldTranslation:
@@ -484,6 +484,34 @@ class _FieldTranslation:
         if isinstance(match, Exists) and not match.present:
             return TRUE
         return self._never(f"field {self.name!r} is never in an audit event")
+
+
+def _merged(nodes: list[Node]) -> list[Node]:
+    """Alternative values of one field as one test per kind of match: one set lookup or one
+    regular-expression search per event instead of one test per value (case-insensitive
+    ``contains`` becomes a search, which folds case once rather than once per value)."""
+    groups: dict[tuple[type[Match], bool], tuple[FieldRef, list[str | int | float | bool]]] = {}
+    rest: list[Node] = []
+    for node in nodes:
+        if not isinstance(node, FieldTest) or node.every:
+            rest.append(node)
+            continue
+        match = node.match
+        if isinstance(match, Contains) and match.ignore_case:
+            match = Regex(tuple(re.escape(value) for value in match.values), True)
+        if isinstance(match, Equals | StartsWith | EndsWith | Contains):
+            items: tuple[Any, ...] = match.values
+        elif isinstance(match, Regex):
+            items = match.patterns
+        else:
+            rest.append(node)
+            continue
+        groups.setdefault((type(match), match.ignore_case), (node.field, []))[1].extend(items)
+    merged: list[Node] = [
+        FieldTest(field_ref, kind(tuple(dict.fromkeys(items)), ignore_case))  # type: ignore[call-arg]
+        for (kind, ignore_case), (field_ref, items) in groups.items()
+    ]
+    return merged + rest
 
 
 def is_event_field(field_ref: FieldRef) -> bool:
