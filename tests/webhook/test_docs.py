@@ -30,3 +30,4 @@ def test_the_documented_detect_yaml_is_valid(tmp_path):
     defaults = ServeFile()
     assert parsed.limits == defaults.limits
     assert parsed.spool.commit_interval == defaults.spool.commit_interval
+    assert parsed.detection.learning_window == 7 * 86400

@@ -227,3 +227,17 @@ def test_defaults_bind_loopback(tmp_path, pki):
         f"tls: {{cert: {pki.server.cert}, key: {pki.server.key}, client_ca: {pki.ca}}}\n"
     )
     assert load_serve_config(str(bare)).host == "127.0.0.1"
+
+
+def test_the_behaviour_baseline_learns_from_webhook_events(tmp_path, pki):
+    config = write_config(
+        tmp_path,
+        pki,
+        detection={"baseline": "baseline.json", "cluster": "lab", "learning_window": "1h"},
+    )
+    with running(config) as server:
+        assert server.client(pki).post(event_list([event(i) for i in range(5)])).status == 200
+        server.summary()
+    saved = orjson.loads((tmp_path / "baseline.json").read_bytes())
+    assert "system:serviceaccount:shop:orders" in orjson.dumps(saved).decode()
+    assert "lab" in orjson.dumps(saved).decode()

@@ -37,8 +37,8 @@ _SIZE_UNITS = {
     "GB": 1000**3,
     "GiB": 1 << 30,
 }
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_DURATION_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_DURATION_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def parse_size(value: Any) -> int:
@@ -52,12 +52,12 @@ def parse_size(value: Any) -> int:
 
 
 def parse_seconds(value: Any) -> float:
-    """Seconds from a number or ``500ms``/``10s``/``2m``/``1h`` text."""
+    """Seconds from a number or ``500ms``/``10s``/``2m``/``1h``/``7d`` text."""
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
         return float(value)
     match = _DURATION.match(value) if isinstance(value, str) else None
     if not match:
-        raise ValueError(f"{value!r} is not a duration (examples: 500ms, 10s, 2m, 1h)")
+        raise ValueError(f"{value!r} is not a duration (examples: 500ms, 10s, 2m, 1h, 7d)")
     return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
 
 
@@ -155,13 +155,21 @@ class DetectionSection(_Strict):
     threat_lists: dict[str, Path] = {}
     """List name (custom/<name> or intel/<name>) to file."""
     tor_exits: list[Path] = []
+    sigma: list[Path] = []
+    """Sigma rule files or folders (their kubernetes/audit rules)."""
+    baseline: Path | None = None
+    """Behaviour baseline file: learn who does what, report first-seen sensitive behaviour."""
+    cluster: str = "default"
+    """Which baseline of the file the events belong to."""
+    learning_window: float | None = None
+    """How long a new baseline only learns (default: 7 days)."""
     idle_flush: float = 60.0
     """With no traffic, event time is taken to advance with the clock, so windows still close."""
 
-    @field_validator("idle_flush", mode="before")
+    @field_validator("idle_flush", "learning_window", mode="before")
     @classmethod
-    def _seconds(cls, value: Any) -> float:
-        return parse_seconds(value)
+    def _seconds(cls, value: Any) -> float | None:
+        return None if value is None else parse_seconds(value)
 
 
 class ServeFile(_Strict):

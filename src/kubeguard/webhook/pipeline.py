@@ -245,7 +245,7 @@ class DetectorLoop:
                 self.commit()
 
     def _process(self, payload: bytes) -> None:
-        feed = self.run.detector.feed
+        feed = self.run.feed
         first_time = self._dedupe.first_time
         closed: list[Finding] = []
         last = None
@@ -295,6 +295,9 @@ class DetectorLoop:
         }
         detector = snapshot_detector(self.run.detector)
         save_state(self.spool.folder, SavedState(self.position, outputs, counters, detector))
+        # After the state: a crash in between leaves the baseline behind the position, so
+        # replayed events are learned again rather than anomalies lost.
+        self.run.save_baseline()
         self.spool.release(self.position)
         self.counters.set("spool_bytes", self.spool.size)
         self._last_commit = self._clock()

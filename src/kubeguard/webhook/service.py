@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import signal
 import threading
 from collections.abc import Callable
@@ -46,8 +47,13 @@ class ServeSummary:
 def detect_options(config: ServeConfig) -> DetectOptions:
     """The detection options of the ``detection`` section, paths resolved."""
     section = config.file.detection
+    window = section.learning_window
     return DetectOptions(
         rule_paths=tuple(config.resolve(path) for path in section.rules),
+        sigma_paths=tuple(config.resolve(path) for path in section.sigma),
+        baseline_path=config.resolve(section.baseline) if section.baseline else None,
+        cluster=section.cluster,
+        learning_window=datetime.timedelta(seconds=window) if window is not None else None,
         builtin_rules=section.builtin_rules,
         threat_list_files=tuple(
             (name, str(config.resolve(path))) for name, path in section.threat_lists.items()
@@ -75,7 +81,7 @@ def serve(
     outputs = FindingOutputs(
         config.resolve(outputs_section.jsonl) if outputs_section.jsonl else None,
         stdout=outputs_section.stdout,
-        rules={rule.id: rule.info for rule in run.rule_set.rules},
+        rules=run.rules,
         counters=counters,
     )
     detector = DetectorLoop(
