@@ -21,6 +21,8 @@ from kubeguard.engines.posture.rbac.rules import ALL, Request, Rule
 RBAC_GROUP = "rbac.authorization.k8s.io"
 CERTIFICATES_GROUP = "certificates.k8s.io"
 ADMISSION_GROUP = "admissionregistration.k8s.io"
+EVENTS_GROUP = "events.k8s.io"
+NETWORKING_GROUP = "networking.k8s.io"
 KUBE_SYSTEM = "kube-system"
 AWS_AUTH = "aws-auth"
 API_SERVER_CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client"
@@ -133,6 +135,47 @@ WRITE_AWS_AUTH = Permission(
     "change the aws-auth ConfigMap",
     requests("update patch", "configmaps", name=AWS_AUTH),
 )
+#: A PersistentVolume can be a ``hostPath`` volume: any node directory, for whoever claims it.
+CREATE_PERSISTENT_VOLUMES = Permission(
+    "create PersistentVolumes", requests("create", "persistentvolumes")
+)
+#: Remove the record of what happened: Events of both API groups, and pod logs.
+DELETE_EVENTS = Permission(
+    "delete events or pod logs",
+    requests("delete deletecollection", "events pods/log")
+    + requests("delete deletecollection", "events", EVENTS_GROUP),
+)
+#: Take applications and their data down.
+DELETE_WORKLOADS = Permission(
+    "delete workloads, Services or volume claims",
+    requests("delete deletecollection", "pods services persistentvolumeclaims")
+    + requests("delete deletecollection", "deployments daemonsets statefulsets replicasets", "apps")
+    + requests("delete deletecollection", "jobs cronjobs", "batch"),
+)
+#: Hand one's own permissions to anyone, or take other subjects' permissions away.
+WRITE_RBAC = Permission(
+    "change roles or role bindings",
+    requests(
+        "create update patch delete",
+        "roles rolebindings clusterroles clusterrolebindings",
+        RBAC_GROUP,
+    ),
+)
+#: Open or close traffic paths: policies, Services, Ingresses.
+WRITE_NETWORKING = Permission(
+    "change NetworkPolicies, Services or Ingresses",
+    requests("create update patch delete", "networkpolicies ingresses", NETWORKING_GROUP)
+    + requests("create update patch delete", "services"),
+)
+#: Change configuration that workloads read (and, in kube-system, cluster components).
+WRITE_CONFIGMAPS = Permission(
+    "change ConfigMaps", requests("create update patch delete", "configmaps")
+)
+#: Read the aws-auth ConfigMap: which IAM roles and users are mapped to which groups.
+READ_AWS_AUTH = Permission(
+    "read the aws-auth ConfigMap",
+    requests("get", "configmaps", name=AWS_AUTH) + requests("list watch", "configmaps"),
+)
 #: Every verb on every resource of every group: what ``cluster-admin`` grants.
 EVERYTHING = Permission("do anything (every verb on every resource)", (Request(ALL, ALL, "", ALL),))
 
@@ -200,5 +243,12 @@ RISKS: tuple[Risk, ...] = (
     _risk("node-proxy", "KG-IAM-018", NODE_PROXY, cluster_only=True),
     _risk("create-tokens", "KG-IAM-020", CREATE_TOKENS),
     _risk("approve-csrs", "KG-IAM-021", APPROVE_CSRS, SIGN_API_CLIENT_CERTS, cluster_only=True),
+    _risk("create-volumes", "KG-IAM-019", CREATE_PERSISTENT_VOLUMES, cluster_only=True),
+    _risk("delete-events", "KG-IAM-023", DELETE_EVENTS),
+    _risk("delete-workloads", "KG-IAM-023", DELETE_WORKLOADS),
+    _risk("write-rbac", "KG-IAM-024", WRITE_RBAC),
+    _risk("write-networking", "KG-IAM-045", WRITE_NETWORKING),
+    _risk("write-configmaps", "KG-IAM-046", WRITE_CONFIGMAPS),
+    _risk("read-aws-auth", "KG-IAM-047", READ_AWS_AUTH, namespace=KUBE_SYSTEM),
 )
 RISKS_BY_KEY = {risk.key: risk for risk in RISKS}
