@@ -22,7 +22,7 @@ from kubeguard.model import Severity
         "Remove spec.shareProcessNamespace or set it to false; debug with an ephemeral "
         "container targeting one container (kubectl debug --target) instead."
     ),
-    refs={"mitre": "T1552.007"},
+    refs={"mitre": "T1552"},
 )
 def check(workload: WorkloadView, context: CheckContext) -> Iterator[Violation]:
     if workload.field("shareProcessNamespace") is True:
