@@ -38,7 +38,10 @@ class Exposure:
     """The routes into every namespace, computed once per scan."""
 
     def __init__(self, inventory: Inventory) -> None:
-        self._routes: dict[str, list[Route]] = defaultdict(list)
+        # Routes by (namespace, one label pair their selector requires): a workload meets only
+        # the routes filed under one of its own labels, not every Service of its namespace.
+        self._routes: dict[tuple[str, str, str], list[tuple[int, Route]]] = defaultdict(list)
+        self._count = 0
         services: dict[tuple[str, str], K8sObject] = {}
         for service in inventory.of_kind("Service"):
             namespace = service.effective_namespace or "default"
@@ -59,16 +62,19 @@ class Exposure:
         if selector:
             namespace = service.effective_namespace or "default"
             route = Route(f"{namespace}/{service.name}", LabelSelector.from_map(selector), via)
-            self._routes[namespace].append(route)
+            key, value = next(iter(selector.items()))
+            self._routes[(namespace, str(key), str(value))].append((self._count, route))
+            self._count += 1
 
     def routes_to(self, workload: WorkloadView) -> list[Route]:
         """The routes whose Service selects the workload's pods."""
         labels = workload.pod_labels
-        return [
-            route
-            for route in self._routes.get(workload.namespace, ())
-            if route.selector.matches(labels)
-        ]
+        candidates = {
+            order: route
+            for key, value in labels.items()
+            for order, route in self._routes.get((workload.namespace, str(key), str(value)), ())
+        }
+        return [route for _, route in sorted(candidates.items()) if route.selector.matches(labels)]
 
 
 def exposure_of(inventory: Inventory) -> Exposure:
