@@ -8,8 +8,7 @@ then: the result carries the input errors instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import BinaryIO, Generic, TypeVar
+from typing import BinaryIO
 
 from kubeguard.engines.posture.netpol import (
     Matrix,
@@ -24,28 +23,9 @@ from kubeguard.engines.posture.netpol import (
 from kubeguard.engines.posture.netpol.matrix import workloads
 from kubeguard.engines.posture.netpol.reach import EndpointError
 from kubeguard.engines.posture.netpol.text import listing
-from kubeguard.model import Finding, Inventory
-from kubeguard.scan import read_inputs
+from kubeguard.model import Inventory
+from kubeguard.scan import QueryResult, answer_from_inputs
 from kubeguard.sources.manifests import DEFAULT_MAX_FILE_BYTES
-
-Answer = TypeVar("Answer")
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult(Generic[Answer]):
-    """The answer, or (when some input could not be read) the input errors."""
-
-    answer: Answer | None
-    errors: tuple[Finding, ...] = ()
-
-
-def _load(
-    paths: Iterable[str], max_file_bytes: int, stdin: BinaryIO | None
-) -> tuple[Inventory | None, tuple[Finding, ...]]:
-    loaded = read_inputs(paths, max_file_bytes=max_file_bytes, stdin=stdin)
-    if loaded.errors:
-        return None, tuple(loaded.errors)
-    return loaded.inventory, ()
 
 
 def reach_query(
@@ -63,19 +43,19 @@ def reach_query(
     names nothing in the inputs.
     """
     number, protocol = parse_port(port)
-    inventory, errors = _load(paths, max_file_bytes, stdin)
-    if inventory is None:
-        return QueryResult(None, errors)
-    network = network_of(inventory)
-    answer = reach(
-        network,
-        security_groups_of(inventory),
-        resolve(network, source),
-        resolve(network, destination),
-        number,
-        protocol,
-    )
-    return QueryResult(answer)
+
+    def ask(inventory: Inventory) -> Reachability:
+        network = network_of(inventory)
+        return reach(
+            network,
+            security_groups_of(inventory),
+            resolve(network, source),
+            resolve(network, destination),
+            number,
+            protocol,
+        )
+
+    return answer_from_inputs(paths, ask, max_file_bytes=max_file_bytes, stdin=stdin)
 
 
 def matrix_query(
@@ -90,12 +70,13 @@ def matrix_query(
     Raises :class:`~kubeguard.engines.posture.netpol.EndpointError` when the namespace runs no
     workload in the inputs.
     """
-    inventory, errors = _load(paths, max_file_bytes, stdin)
-    if inventory is None:
-        return QueryResult(None, errors)
-    network = network_of(inventory)
-    if namespace is not None and not workloads(network, namespace):
-        known = sorted({e.namespace for e in network.endpoints})
-        hint = f"; namespaces with workloads: {listing(known, 10)}" if known else ""
-        raise EndpointError(f"no workload runs in namespace {namespace!r} in the inputs{hint}")
-    return QueryResult(workload_matrix(network, namespace))
+
+    def ask(inventory: Inventory) -> Matrix:
+        network = network_of(inventory)
+        if namespace is not None and not workloads(network, namespace):
+            known = sorted({e.namespace for e in network.endpoints})
+            hint = f"; namespaces with workloads: {listing(known, 10)}" if known else ""
+            raise EndpointError(f"no workload runs in namespace {namespace!r} in the inputs{hint}")
+        return workload_matrix(network, namespace)
+
+    return answer_from_inputs(paths, ask, max_file_bytes=max_file_bytes, stdin=stdin)

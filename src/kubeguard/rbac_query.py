@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, Generic, TypeVar
+from typing import BinaryIO, TypeVar
 
 from kubeguard.engines.posture.rbac import (
     CanAnswer,
@@ -28,19 +28,14 @@ from kubeguard.engines.posture.rbac import (
     rbac_index,
     who_can,
 )
-from kubeguard.model import Finding, Inventory
-from kubeguard.scan import read_inputs
+from kubeguard.model import Inventory
+from kubeguard.scan import QueryResult, answer_from_inputs
 from kubeguard.sources.manifests import DEFAULT_MAX_FILE_BYTES
 
 Answer = TypeVar("Answer")
 
-
-@dataclass(frozen=True, slots=True)
-class RbacResult(Generic[Answer]):
-    """The answer, or (when some input could not be read) the input errors."""
-
-    answer: Answer | None
-    errors: tuple[Finding, ...] = ()
+#: What every query answers: the answer, or the input errors.
+RbacResult = QueryResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +69,10 @@ class Question:
         )
 
 
-def _answer(inputs: Inputs, ask: Callable[[Inventory], Answer]) -> RbacResult[Answer]:
-    loaded = read_inputs(inputs.paths, max_file_bytes=inputs.max_file_bytes, stdin=inputs.stdin)
-    if loaded.errors:
-        return RbacResult(None, tuple(loaded.errors))
-    return RbacResult(ask(loaded.inventory))
+def _answer(inputs: Inputs, ask: Callable[[Inventory], Answer]) -> QueryResult[Answer]:
+    return answer_from_inputs(
+        inputs.paths, ask, max_file_bytes=inputs.max_file_bytes, stdin=inputs.stdin
+    )
 
 
 def who_can_query(

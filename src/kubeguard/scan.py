@@ -8,9 +8,9 @@ needs, including every input that could not be read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from kubeguard.config import Config
 from kubeguard.engines.posture import (
@@ -102,6 +102,34 @@ def read_inputs(
         else:
             errors.append(input_error(item))
     return LoadedInputs(objects, errors, skipped)
+
+
+Answer = TypeVar("Answer")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult(Generic[Answer]):
+    """A query's answer, or, when some input could not be read, the input errors instead.
+
+    A binding or a policy in an unreadable input would change the answer, so none is given then.
+    """
+
+    answer: Answer | None
+    errors: tuple[Finding, ...] = ()
+
+
+def answer_from_inputs(
+    inputs: Iterable[str],
+    ask: Callable[[Inventory], Answer],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    stdin: BinaryIO | None = None,
+) -> QueryResult[Answer]:
+    """Read ``inputs`` and ``ask`` their inventory, unless an input failed."""
+    loaded = read_inputs(inputs, max_file_bytes=max_file_bytes, stdin=stdin)
+    if loaded.errors:
+        return QueryResult(None, tuple(loaded.errors))
+    return QueryResult(ask(loaded.inventory))
 
 
 def scan_manifests(
