@@ -19,6 +19,9 @@ from kubeguard.engines.dockerfile.view import DockerfileView, RunView
 
 _PATH_PREFIXES = ("/", "./", "../", "~/")
 
+#: Home of root inside an image: where package managers run by a root build keep their caches.
+IMAGE_ROOT_HOME = "/root"
+
 
 @dataclass(frozen=True, slots=True)
 class PackageManager:
@@ -279,7 +282,7 @@ PIP = PackageManager(
             "--build",
         }
     ),
-    cache=("/root/.cache/pip", "/root/.cache"),
+    cache=(f"{IMAGE_ROOT_HOME}/.cache/pip", f"{IMAGE_ROOT_HOME}/.cache"),
     cacheless=("--no-cache-dir",),
 )
 NPM = PackageManager(
@@ -319,7 +322,11 @@ YARN = PackageManager(
     installs=frozenset({"install", "add", ""}),
     pinned=lambda package: "@" in package.removeprefix("@"),
     option_arguments=frozenset({"--cache-folder", "--modules-folder", "--cwd", "--registry"}),
-    cache=("/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"),
+    cache=(
+        "/usr/local/share/.cache/yarn",
+        f"{IMAGE_ROOT_HOME}/.cache/yarn",
+        f"{IMAGE_ROOT_HOME}/.yarn",
+    ),
     cleaned_by=_ran(("yarn",), "cache", "clean"),
 )
 GO = PackageManager(
