@@ -32,7 +32,7 @@ def test_no_file_gives_the_defaults() -> None:
     config = load_config(None, {})
     assert config.fail_on is None
     assert config.pss.level is None
-    assert config.exceptions == []
+    assert config.exceptions == ()
 
 
 def test_the_default_file_is_read_when_present() -> None:

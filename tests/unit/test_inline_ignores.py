@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubeguard.config import Config
+from kubeguard.config import Config, parse_config
 from kubeguard.findings import inline_ignores
 from kubeguard.scan import ScanOptions, scan_manifests
 
@@ -69,9 +69,7 @@ def test_polaris_object_exemption_covers_only_controls_polaris_has(tmp_path: Pat
 
 
 def test_config_exception_may_name_a_peer_id(tmp_path: Path) -> None:
-    config = Config.model_validate(
-        {"exceptions": [{"controls": ["CKV_K8S_16"], "reason": "agent"}]}
-    )
+    config = parse_config({"exceptions": [{"controls": ["CKV_K8S_16"], "reason": "agent"}]})
     suppressed = _suppressed(tmp_path, "{}", config)
     assert suppressed["KG-POD-001"] == "config exception: agent"
 

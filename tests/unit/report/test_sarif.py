@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
-from kubeguard.config import Config
+from kubeguard.config import parse_config
 from kubeguard.engines.posture import load_controls
 from kubeguard.model import ControlId, Layer, Severity, SourceLocation, Status
 from kubeguard.report import ReportOptions, sarif
@@ -104,7 +104,7 @@ def real_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "manifests").mkdir()
     (tmp_path / "manifests" / "app.yaml").write_text(APP, encoding="utf-8")
-    config = Config.model_validate(
+    config = parse_config(
         {"exceptions": [{"controls": "KG-POD-*", "names": "legacy-*", "reason": "retired soon"}]}
     )
     result = scan_manifests(["manifests/app.yaml"], ScanOptions(layers=(Layer.POD,), config=config))

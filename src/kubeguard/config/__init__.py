@@ -1,19 +1,17 @@
-"""The one configuration file, ``.kubeguard.yaml``, validated with pydantic.
+"""The one configuration file, ``.kubeguard.yaml``, validated with pydantic (see :mod:`.schema`).
 
 Precedence: command-line flags > ``KUBEGUARD_*`` environment variables > the file > defaults.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from kubeguard.engines.posture import PssLevel, parse_pss_version
+from kubeguard.engines.posture import PssLevel
 from kubeguard.findings import ExceptionRule
 from kubeguard.model import ConfigError, Severity, SourceLocation, line_of
 from kubeguard.yaml_documents import Document, read_documents
@@ -22,74 +20,35 @@ from kubeguard.yaml_documents import Document, read_documents
 DEFAULT_CONFIG_FILE = ".kubeguard.yaml"
 
 
-class _ExceptionEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    controls: list[str] = Field(min_length=1)
-    reason: str = Field(min_length=1)
-    namespaces: list[str] = []
-    names: list[str] = []
-    kinds: list[str] = []
-    expires: datetime.date | None = None
-
-    @field_validator("controls", "namespaces", "names", "kinds", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-
-class _PssSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True, slots=True)
+class PssConfig:
+    """The ``pss`` section."""
 
     level: PssLevel | None = None
     version: str | None = None
-
-    @field_validator("version")
-    @classmethod
-    def _known_version(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                parse_pss_version(value)
-            except ConfigError as error:
-                raise ValueError(error.message) from None
-        return value
+    """A version ``parse_pss_version`` accepts (``v1.N`` or ``latest``)."""
 
 
-class _VulnerabilityDbSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True, slots=True)
+class VulnerabilityDbConfig:
+    """The ``vulnerability_db`` section."""
 
     path: str | None = None
     """The database file [default: KUBEGUARD_DB, else the user's data folder]."""
-    feeds: list[str] = []
+    feeds: tuple[str, ...] = ()
     """URLs ``kubeguard db update`` fetches: OSV zips or records, Alpine secdb, Debian tracker."""
 
 
-class Config(BaseModel):
-    """Validated configuration."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Validated configuration; the defaults when there is no file."""
 
     fail_on: Severity | None = None
     """Default for ``--fail-on``."""
-    pss: _PssSection = _PssSection()
-    allowed_registries: list[str] = []
-    vulnerability_db: _VulnerabilityDbSection = _VulnerabilityDbSection()
-    exceptions_: list[_ExceptionEntry] = Field(default=[], alias="exceptions")
-
-    @property
-    def exceptions(self) -> list[ExceptionRule]:
-        """The exception entries as rules."""
-        return [
-            ExceptionRule(
-                controls=tuple(entry.controls),
-                reason=entry.reason,
-                namespaces=tuple(entry.namespaces),
-                names=tuple(entry.names),
-                kinds=tuple(entry.kinds),
-                expires=entry.expires,
-            )
-            for entry in self.exceptions_
-        ]
+    pss: PssConfig = field(default_factory=PssConfig)
+    allowed_registries: tuple[str, ...] = ()
+    vulnerability_db: VulnerabilityDbConfig = field(default_factory=VulnerabilityDbConfig)
+    exceptions: tuple[ExceptionRule, ...] = ()
 
 
 #: Environment variables that override a field of the file, by the field's path.
@@ -113,8 +72,13 @@ def load_config(path: str | None = None, environ: Mapping[str, str] | None = Non
         if variable in environ:
             _set(data, field_path, environ[variable])
             overridden[field_path] = variable
+    if not data:
+        # Validating nothing gives the defaults: no need to load pydantic and build the schema.
+        return Config()
+    from pydantic import ValidationError
+
     try:
-        return Config.model_validate(data)
+        return parse_config(data)
     except ValidationError as error:
         first = error.errors()[0]
         loc = tuple(str(part) for part in first["loc"])
@@ -126,6 +90,13 @@ def load_config(path: str | None = None, environ: Mapping[str, str] | None = Non
             f"invalid configuration at {'.'.join(loc)}: {first['msg']}{more}",
             location=SourceLocation(str(file), line_of(document, tuple(first["loc"]))),
         ) from None
+
+
+def parse_config(data: Mapping[str, Any]) -> Config:
+    """Validate ``data`` as the contents of a config file; raises pydantic's ``ValidationError``."""
+    from kubeguard.config.schema import validate_config
+
+    return validate_config(data)
 
 
 def _set(data: dict[str, Any], field_path: tuple[str, ...], value: str) -> None:
