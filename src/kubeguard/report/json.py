@@ -5,13 +5,22 @@ Fields are only ever added within a schema version; a rename or removal bumps it
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 import orjson
 
 from kubeguard import __version__
 from kubeguard.findings import ExceptionRule, ScanResult
-from kubeguard.model import DetectionDetail, Finding, IngestionCounts, RuleInfo, Status
+from kubeguard.model import (
+    DetectionDetail,
+    Finding,
+    IngestionCounts,
+    ObjectKey,
+    RuleInfo,
+    Status,
+    dotted_path,
+)
 from kubeguard.report.options import ReportOptions
 
 SCHEMA = "kubeguard.scan/v1"
@@ -37,7 +46,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "failed_by_severity": _by_severity(result),
         },
         "ingestion": ingestion_document(result.ingestion),
-        "findings": [finding_document(f, result.rules.get(f.control_id)) for f in listed],
+        "findings": finding_documents(listed, result.rules),
         "expired_exceptions": [_exception(rule) for rule in result.expired_exceptions],
         "notes": (
             [{"location": str(note.location), "message": note.message} for note in result.notes]
@@ -66,27 +75,76 @@ def _by_severity(result: ScanResult) -> dict[str, int]:
     return counts
 
 
+class _RuleParts(NamedTuple):
+    """What every finding of one rule repeats: built once per rule, not once per finding."""
+
+    title: str | None
+    remediation: str | None
+    references: dict[str, list[str]]
+
+
+def _rule_parts(rule: RuleInfo | None) -> _RuleParts:
+    if rule is None:
+        return _RuleParts(None, None, {})
+    return _RuleParts(
+        rule.title, rule.remediation, {key: list(ids) for key, ids in rule.refs.items()}
+    )
+
+
+def _resource_document(resource: ObjectKey | None) -> dict[str, Any] | None:
+    if resource is None:
+        return None
+    return {
+        "api_version": resource.api_version,
+        "kind": resource.kind,
+        "namespace": resource.namespace,
+        "name": resource.name,
+    }
+
+
 def finding_document(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
     """One finding as the JSON report (and the JSON-lines stream) writes it."""
-    resource = finding.resource
+    return _finding_document(finding, _rule_parts(rule), _resource_document(finding.resource))
+
+
+def finding_documents(
+    findings: Iterable[Finding], rules: Mapping[str, RuleInfo]
+) -> list[dict[str, Any]]:
+    """Many findings as :func:`finding_document` writes each.
+
+    A report holds thousands of findings of a hundred rules about far fewer resources, so the
+    parts they repeat are built once and shared (serialising a shared dict twice is fine).
+    """
+    by_rule: dict[str, _RuleParts] = {}
+    documents = []
+    last_resource: ObjectKey | None = None
+    resource_document = None
+    for finding in findings:
+        parts = by_rule.get(finding.control_id)
+        if parts is None:
+            parts = by_rule[finding.control_id] = _rule_parts(rules.get(finding.control_id))
+        # Findings come grouped by object, so the previous resource is usually this one.
+        if finding.resource is not last_resource:
+            last_resource = finding.resource
+            resource_document = _resource_document(last_resource)
+        documents.append(_finding_document(finding, parts, resource_document))
+    return documents
+
+
+def _finding_document(
+    finding: Finding, rule: _RuleParts, resource: dict[str, Any] | None
+) -> dict[str, Any]:
     location = finding.location
+    detection = finding.detection
+    # The enums go in as they are: orjson writes a StrEnum member as its value.
     return {
         "control_id": finding.control_id,
-        "title": rule.title if rule else None,
-        "layer": finding.layer.value if finding.layer else None,
-        "severity": finding.severity.value,
-        "status": finding.status.value,
+        "title": rule.title,
+        "layer": finding.layer,
+        "severity": finding.severity,
+        "status": finding.status,
         "message": finding.message,
-        "resource": (
-            {
-                "api_version": resource.api_version,
-                "kind": resource.kind,
-                "namespace": resource.namespace,
-                "name": resource.name,
-            }
-            if resource
-            else None
-        ),
+        "resource": resource,
         "location": (
             {
                 "path": location.path,
@@ -97,12 +155,14 @@ def finding_document(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
             if location
             else None
         ),
-        "evidence": [{"path": item.dotted, "value": item.value} for item in finding.evidence],
-        "remediation": rule.remediation if rule else None,
-        "references": {key: list(ids) for key, ids in rule.refs.items()} if rule else {},
+        "evidence": [
+            {"path": dotted_path(item.path), "value": item.value} for item in finding.evidence
+        ],
+        "remediation": rule.remediation,
+        "references": rule.references,
         "fingerprint": finding.fingerprint,
         "suppressed_by": finding.suppressed_by,
-        "detection": detection_document(finding.detection),
+        "detection": None if detection is None else detection_document(detection),
     }
 
 
