@@ -13,6 +13,11 @@ itself rather than through PyYAML's constructor, for three reasons:
 Files are split into documents on ``---`` lines exactly as kubectl's reader does, so one broken
 document does not hide the ones after it.
 
+Manifests are read with ``defer_lines``: a document that :mod:`kubeguard.yaml_rapid` can read
+with the same result is read that way, several times faster, and its line numbers come from
+reading it again the exact way only when a finding first asks for one (most documents of a large
+input, CRDs above all, never do).
+
 The module sits below sources and engines because both read YAML: sources read manifests, and
 posture controls read documents embedded in a manifest's strings (the ``aws-auth`` ConfigMap's
 ``mapRoles``), with the same limits and line numbers.
@@ -29,7 +34,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kubeguard.model import LineList, LineMap, SourceError, SourceLocation
+from kubeguard.model import FieldPath, LineList, LineMap, SourceError, SourceLocation, line_of
+from kubeguard.yaml_rapid import EMPTY, rapid_value
 
 #: Most nodes one document may expand to through aliases (kubectl's YAML library caps aliasing
 #: in the same spirit); far above any real manifest, far below what exhausts memory.
@@ -42,6 +48,9 @@ MAX_DEPTH = 200
 # kubectl's YAMLReader ends a document at a line that starts with "---" followed only by blanks or
 # a comment.
 _SEPARATOR = re.compile(r"^---[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+
+# Where a document's content starts: the first line that is neither blank nor a comment.
+_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -64,6 +73,8 @@ class Document:
     """The document's content: LineMap, LineList, a scalar, or ``None`` when empty."""
     location: SourceLocation
     """Where the document starts."""
+    lines: DeferredLines | None = None
+    """Where its fields are written, when ``value`` was read without line maps."""
 
 
 def split_documents(text: str) -> Iterator[tuple[int, str]]:
@@ -78,13 +89,30 @@ def split_documents(text: str) -> Iterator[tuple[int, str]]:
     yield line, text[start:]
 
 
-def read_documents(text: str, path: str) -> Iterator[Document | SourceError]:
-    """Parse every document of ``text``; a broken one yields its error and parsing goes on."""
+def read_documents(
+    text: str, path: str, *, defer_lines: bool = False
+) -> Iterator[Document | SourceError]:
+    """Parse every document of ``text``; a broken one yields its error and parsing goes on.
+
+    With ``defer_lines``, documents are read the fast way where that gives the same values, and
+    carry :class:`DeferredLines` instead of line maps.
+    """
     syntax = "JSON" if path.lower().endswith(".json") else "YAML"
     index = 0
     for first_line, chunk in split_documents(text):
         if not chunk.strip():
             continue
+        if defer_lines:
+            value = rapid_value(chunk, _implicit_tag, _plain_key_text)
+            if value is EMPTY:
+                continue
+            if value is not None:
+                start = _CONTENT.search(chunk)
+                line = first_line + (chunk.count("\n", 0, start.start()) if start else 0)
+                lines = DeferredLines(_ExactReading(chunk, first_line))
+                yield Document(value, SourceLocation(path, line, None, index), lines)
+                index += 1
+                continue
         loader = _Loader(chunk)
         try:
             while loader.check_node():
@@ -122,6 +150,51 @@ def _at(error: SourceError, path: str, index: int) -> SourceLocation:
     return SourceLocation(path, line, None, index)
 
 
+class DeferredLines:
+    """Line numbers of a document read the fast way, or of an object nested in one (a List item).
+
+    The document is read again the exact way, with line maps, the first time a line is asked for.
+    """
+
+    __slots__ = ("_prefix", "_reading")
+
+    def __init__(self, reading: _ExactReading, prefix: FieldPath = ()) -> None:
+        self._reading = reading
+        self._prefix = prefix
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The line of ``path`` (or of its nearest existing parent); ``None`` if unknown."""
+        return line_of(self._reading.value(), self._prefix + path)
+
+    def within(self, prefix: FieldPath) -> DeferredLines:
+        """The lines of the value at ``prefix``, with paths relative to it."""
+        return DeferredLines(self._reading, self._prefix + prefix)
+
+
+class _ExactReading:
+    """One document's text, read the exact way once, on demand."""
+
+    __slots__ = ("_first_line", "_text", "_value")
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._text: str | None = text
+        self._first_line = first_line
+        self._value: Any = None
+
+    def value(self) -> Any:
+        if self._text is not None:
+            loader = _Loader(self._text)
+            try:
+                node = loader.get_node() if loader.check_node() else None
+                self._value = None if node is None else _Builder(self._first_line).build(node)
+            except (yaml.YAMLError, SourceError):
+                self._value = None
+            finally:
+                loader.dispose()
+            self._text = None
+        return self._value
+
+
 # Implicit tags by first character, as PyYAML's YAML 1.1 resolver has them, minus the ones whose
 # value stays text anyway (timestamps, '=' and the '!&*' placeholders).
 _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
@@ -131,6 +204,12 @@ _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
     if first is not None
 }
+
+# kubectl's YAML library (go-yaml v2) also reads an exponent without a dot or a sign as a float
+# (``1e3``, ``2E-5``), where PyYAML's YAML 1.1 resolver keeps the text.
+_KUBECTL_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+for _first in "-+.0123456789":
+    _IMPLICIT.setdefault(_first, []).append((_FLOAT, _KUBECTL_FLOAT))
 
 
 class _Loader(yaml.CSafeLoader):
@@ -142,12 +221,21 @@ class _Loader(yaml.CSafeLoader):
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
+            return _implicit_tag(value) if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
+
+
+def _implicit_tag(plain: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar."""
+    for tag, regexp in _IMPLICIT.get(plain[:1], ()):
+        if regexp.match(plain):
+            return tag
+    return _STR
+
+
+def _plain_key_text(plain: str) -> str:
+    """The text a plain mapping key written as ``plain`` becomes."""
+    return _scalar_key(ScalarNode(_implicit_tag(plain), plain))
 
 
 class _Builder:
@@ -259,10 +347,7 @@ class _Builder:
     def _key_text(self, node: Node) -> str:
         """Keys become strings, as in the JSON kubectl sends (``true``, ``80``, ``=``)."""
         if isinstance(node, ScalarNode):
-            value = _scalar(node)
-            if isinstance(value, bool):
-                return "true" if value else "false"
-            return str(node.value) if value is None else str(value)
+            return _scalar_key(node)
         raise self._error("mapping keys must be scalars", node)
 
     def _merge_sources(self, node: Node) -> list[LineMap]:
@@ -275,6 +360,13 @@ class _Builder:
             self._count(self._size_of(value), candidate)
             sources.append(value)
         return sources
+
+
+def _scalar_key(node: ScalarNode) -> str:
+    value = _scalar(node)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(node.value) if value is None else str(value)
 
 
 def _scalar(node: ScalarNode) -> Any:

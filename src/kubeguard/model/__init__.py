@@ -25,6 +25,7 @@ from kubeguard.model.inventory import Inventory
 from kubeguard.model.resource import (
     FieldPath,
     K8sObject,
+    LineIndex,
     LineList,
     LineMap,
     ObjectKey,
@@ -50,6 +51,7 @@ __all__ = [
     "K8sObject",
     "KubeguardError",
     "Layer",
+    "LineIndex",
     "LineList",
     "LineMap",
     "ObjectKey",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 #: A path into a manifest: mapping keys and list indices, outermost first.
 FieldPath = tuple[str | int, ...]
@@ -86,6 +86,14 @@ def line_of(document: Any, path: FieldPath) -> int | None:
     return line
 
 
+class LineIndex(Protocol):
+    """Where the fields of a document are written, for documents whose values carry no lines."""
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The line of ``path`` (or of its nearest existing parent), as :func:`line_of` gives."""
+        ...
+
+
 #: Kinds that live outside namespaces; every other kind defaults to the ``default`` namespace.
 CLUSTER_SCOPED_KINDS = frozenset(
     {
@@ -141,6 +149,8 @@ class K8sObject:
     """The object as parsed. Never mutated."""
     source: SourceLocation
     """Where the object starts."""
+    lines: LineIndex | None = None
+    """Where its fields are written, when the manifest's mappings are not :class:`LineMap`."""
     metadata: Mapping[str, Any] = field(init=False)
     kind: str = field(init=False)
     """The ``kind`` field, empty if missing or not a string."""
@@ -196,4 +206,6 @@ class K8sObject:
 
     def location_of(self, path: FieldPath) -> SourceLocation:
         """Where the field at ``path`` (or its nearest existing parent) is written."""
+        if self.lines is not None:
+            return self.source.at_line(self.lines.line_of(path))
         return self.source.at_line(line_of(self.manifest, path))

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from kubeguard.model import K8sObject, LineList, SourceError, SourceLocation
 from kubeguard.parallel import map_parts, split_contiguous
-from kubeguard.yaml_documents import Document, read_documents
+from kubeguard.yaml_documents import DeferredLines, Document, read_documents
 
 #: File suffixes read when walking a folder; a file named explicitly is read whatever its name.
 MANIFEST_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -139,9 +139,9 @@ def _read_bytes(data: bytes, name: str, max_file_bytes: int) -> Iterator[Manifes
     if isinstance(text, SourceError):
         yield text
         return
-    for item in read_documents(text, name):
+    for item in read_documents(text, name, defer_lines=True):
         if isinstance(item, Document):
-            yield from _objects(item.value, item.location)
+            yield from _objects(item.value, item.location, item.lines)
         else:
             yield item
 
@@ -174,7 +174,9 @@ def _not_text(name: str, data: bytes, error: UnicodeDecodeError) -> SourceError:
     )
 
 
-def _objects(value: Any, location: SourceLocation) -> Iterator[K8sObject | SkippedDocument]:
+def _objects(
+    value: Any, location: SourceLocation, lines: DeferredLines | None
+) -> Iterator[K8sObject | SkippedDocument]:
     if value is None:
         return
     if not isinstance(value, Mapping):
@@ -186,8 +188,14 @@ def _objects(value: Any, location: SourceLocation) -> Iterator[K8sObject | Skipp
         yield SkippedDocument(location, "no apiVersion and kind: not a Kubernetes object")
         return
     items = value.get("items")
-    if kind.endswith("List") and isinstance(items, LineList):
+    if kind.endswith("List") and isinstance(items, list):
         for index, item in enumerate(items):
-            yield from _objects(item, location.at_line(items.item_lines[index]))
+            if lines is not None:
+                item_lines: DeferredLines | None = lines.within(("items", index))
+                line = lines.line_of(("items", index))
+            else:
+                item_lines = None
+                line = items.item_lines[index] if isinstance(items, LineList) else None
+            yield from _objects(item, location.at_line(line), item_lines)
         return
-    yield K8sObject(value, location)
+    yield K8sObject(value, location, lines)
