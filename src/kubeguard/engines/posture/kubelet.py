@@ -412,7 +412,8 @@ def _shell_words(line: str) -> list[str]:
 def _invocation(words: list[tuple[str, FieldPath]]) -> int | None:
     """Index of the word that runs the kubelet binary, if one does."""
     for index, (word, _) in enumerate(words):
-        if _basename(word) != BINARY:
+        # A flag's value may end in ``/kubelet`` (``--kubelet-service=kube-system/kubelet``).
+        if _basename(word) != BINARY or word.startswith("-") or "=" in word:
             continue
         before = words[index - 1][0] if index else ""
         if (
