@@ -9,7 +9,8 @@ from kubeguard.cli.options import framework_option, layer_option
 from kubeguard.cli.report_flags import ReportFlags, emit_report, report_options
 from kubeguard.config import load_config
 from kubeguard.engines.posture import PostureSettings, PssLevel, parse_pss_version
-from kubeguard.model import Layer
+from kubeguard.gc_pause import cyclic_gc_paused
+from kubeguard.model import Layer, Severity
 from kubeguard.scan import ScanOptions, scan_manifests
 
 
@@ -94,6 +95,25 @@ def scan(
         debug=debug,
         workers=jobs,
     )
+    # No cyclic collection until the report is written and the result freed: the first one after
+    # the scan would walk every object the scan left alive (a tenth of a second on a large input),
+    # and rendering would repeat that for each batch of report entries, to free nothing.
+    with cyclic_gc_paused():
+        return _scan_and_report(
+            paths, options, report, config.fail_on, verbose=verbose, with_images=with_images
+        )
+
+
+def _scan_and_report(
+    paths: tuple[str, ...],
+    options: ScanOptions,
+    report: ReportFlags,
+    default_fail_on: Severity | None,
+    *,
+    verbose: bool,
+    with_images: bool,
+) -> int:
+    """Scan, report, return the exit code; the scan result is freed on return."""
     if with_images:
         # Imported only when asked: image scanning pulls in the registry client and the database.
         from kubeguard.cli.image_scan_command import scan_workload_images
@@ -101,4 +121,4 @@ def scan(
         result = scan_workload_images(paths, options)
     else:
         result = scan_manifests(paths, options)
-    return emit_report(result, report, config.fail_on, verbose=verbose)
+    return emit_report(result, report, default_fail_on, verbose=verbose)
