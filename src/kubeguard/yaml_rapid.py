@@ -7,9 +7,9 @@ kubectl does (YAML 1.1 scalars, merge keys, aliases expanded under a bound), so 
 document only when the two readings provably agree, and declines it (``None``) otherwise; the
 caller then reads it the exact way (:mod:`kubeguard.yaml_documents`). A document is declined when:
 
-- its text holds what rapidyaml reads differently: tags, directives and document markers,
-  characters libyaml refuses or normalises (control characters, carriage returns, a byte-order
-  mark);
+- its text holds what rapidyaml reads differently: tags, characters libyaml refuses or
+  normalises (control characters, carriage returns, a byte-order mark), a block scalar closing
+  a text without a final line break; or it holds several documents (directives, markers);
 - its JSON holds an alias rapidyaml left unexpanded, a merge key, a scalar starting with a
   reserved indicator, or a string that YAML 1.1 would have typed had it been written plain
   (``yes``, ``0755``, ``~``, ``.inf``…) unless rapidyaml would have emitted that plain scalar as
@@ -40,30 +40,48 @@ EMPTY: Final = object()
 _UNREADABLE = re.compile(
     "[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
+_ASCII_UNREADABLE = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
 # What may be a tag ('!!str', '!custom', '!<…>') where a node may start; the tree decides.
 _TAG = re.compile(r"![!<\w-]")
 
-# Directives and document markers, which would make the chunk more than one plain document.
-_MARKERS = ("\n%", "\n---", "\n...")
+_TAGGED = ryml.KEYTAG | ryml.VALTAG
 
 # JSON strings that may have been plain scalars YAML 1.1 types: those starting like a number,
-# a null or merge key, an alias or a reserved indicator, and the short words booleans and nulls
-# are made of; with what follows them (':' for a key). Candidates only: _string_agrees decides.
-_TYPED_CANDIDATE = re.compile(r'"([-+.~0-9<*@`][^"\\]*|[yYnNtTfFoO][a-zA-Z]{0,4})"(:?)')
+# a null or merge key, an alias or a reserved indicator, and the boolean and null words other
+# than true, false and null (which read the same either way); with what follows them (':' for a
+# key). Candidates only: _string_agrees decides.
+_TYPED_CANDIDATE = re.compile(
+    r'"([-+.~0-9<*@`][^"\\]*|[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF'
+    r'|True|TRUE|False|FALSE|Null|NULL)"(:?)'
+)
 
 # Plain scalars rapidyaml emits unquoted, so a JSON string spelled like this was quoted in YAML.
 _EMITTED_BARE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|false|null")
 
 
+def rapid_readable(text: str) -> bool:
+    """Whether ``text`` holds only characters both readers take as they are.
+
+    Asked once per file, before :func:`rapid_value` is asked for each of its documents.
+    """
+    if text.isascii():
+        # A C-speed check for nearly every manifest; the regular expression walks every character.
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_UNREADABLE)) == len(raw)
+    return _UNREADABLE.search(text) is None
+
+
 def rapid_value(text: str, plain_tag: Callable[[str], str], key_text: Callable[[str], str]) -> Any:
     """The value of the single YAML document ``text``; ``None`` when it must be read exactly.
+
+    ``text`` must be part of a text :func:`rapid_readable` accepted.
 
     ``plain_tag`` is the exact reader's tag for a plain scalar (``tag:yaml.org,2002:str`` for
     text) and ``key_text`` its spelling of a plain mapping key, so that a scalar whose YAML 1.1
     reading differs from rapidyaml's declines the document.
     """
-    if _UNREADABLE.search(text) or _has_markers(text):
+    if _ends_in_block_scalar(text):
         return None
     try:
         with _QuietStderr():
@@ -94,17 +112,12 @@ def _may_have_tags(text: str) -> bool:
 def _has_tags(tree: Any) -> bool:
     """Whether any node is tagged. Asked only when the text has something like a tag, because
     asking node by node is slow and a '!' inside text (CEL's ``!has(…)``) is common."""
-    return any(tree.has_val_tag(node) or tree.has_key_tag(node) for node in range(tree.size()))
+    return any(tree.type_has_any(node, _TAGGED) for node in range(tree.size()))
 
 
-def _has_markers(text: str) -> bool:
+def _ends_in_block_scalar(text: str) -> bool:
     # Without a final line break, libyaml and rapidyaml disagree on a closing block scalar's.
-    block_scalar_at_end = not text.endswith("\n") and ("|" in text or ">" in text)
-    return (
-        block_scalar_at_end
-        or text.startswith(("%", "---", "..."))
-        or any(marker in text for marker in _MARKERS)
-    )
+    return not text.endswith("\n") and ("|" in text or ">" in text)
 
 
 def _string_agrees(

@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 
 from kubeguard.model import FieldPath, SourceError, line_of
 from kubeguard.yaml_documents import Document, _implicit_tag, _plain_key_text, read_documents
-from kubeguard.yaml_rapid import EMPTY, rapid_value
+from kubeguard.yaml_rapid import EMPTY, rapid_readable, rapid_value
 
 
 def _fast(text: str) -> Any:
+    if not rapid_readable(text):
+        return None
     return rapid_value(text, _implicit_tag, _plain_key_text)
 
 
@@ -86,6 +88,7 @@ TAKEN = [
     "a: .5\nb: 5.\nc: -.5\n",
     "rule: self.all(m, !has(m.weight))\n",
     "a: x\n",
+    "a: 1\n...\n",
     "- a\n- b\n",
     "scalar\n",
 ]
@@ -109,11 +112,14 @@ DECLINED = [
     "d:\n  <<: {x: 1}\n",
     "%YAML 1.1\n---\na: 1\n",
     "--- {a: 1}\n",
-    "a: 1\n...\n",
+    "a: x\n...\nb: 2\n",
+    "a: 1\n----\n",
     "a: @x\n",
     "a: `x\n",
     "a: \x07\n",
     "a: x\r\nb: y\r\n",
+    "a: caf\u00e9\x85\x9f\n",
+    "a: \ufeffx\n",
     "a: |\n  no final line break",
     "a: " + "[" * 100 + "]" * 100 + "\n",
     "a: b: c\n",
