@@ -9,12 +9,12 @@ N parts cost N-1 children.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -38,6 +38,11 @@ def default_workers() -> int:
 
 def can_fork() -> bool:
     """Whether this platform offers the ``fork`` start method."""
+    # Imported here, like traceback for the children: a sequential run (one part) needs neither,
+    # and multiprocessing (pickling, sockets, connections) costs more to load than small inputs
+    # take to scan.
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -45,6 +50,8 @@ def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list
     """``[function(part) for part in parts]``, the parts after the first in forked children."""
     if len(parts) <= 1 or not can_fork():
         return [function(part) for part in parts]
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     children = []
     for part in parts[1:]:
@@ -69,6 +76,8 @@ def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list
 
 
 def _run_in_child(function: Callable[[Any], Any], part: Any, sender: Connection) -> None:
+    import traceback
+
     try:
         # Sending pickles the result, which can fail too: report that failure like any other.
         sender.send(("ok", function(part)))
