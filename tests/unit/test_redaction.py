@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kubeguard.findings.redaction import redact_text
+from kubeguard.findings.redaction import redact_findings, redact_text
+from kubeguard.model import ControlId, Evidence, Finding, Layer, Severity, Status
 from kubeguard.report import OutputFormat, ReportOptions, render
 from kubeguard.scan import scan_manifests
 
@@ -52,3 +53,28 @@ def test_no_report_format_carries_quoted_secrets(
     text = render(result, output_format, ReportOptions(show_passed=True, show_suppressed=True))
     assert PASSWORD not in text
     assert KEY not in text
+
+
+def _failure(message: str, value: object) -> Finding:
+    return Finding(
+        control_id=ControlId("KG-POD-900"),
+        layer=Layer.POD,
+        severity=Severity.LOW,
+        status=Status.FAIL,
+        resource=None,
+        message=message,
+        location=None,
+        evidence=(Evidence(("spec",), value),),
+    )
+
+
+def test_every_repeat_of_a_quoted_secret_is_redacted() -> None:
+    leaky = _failure(f"quotes --password={PASSWORD}", [f"--password={PASSWORD}"])
+    clean = _failure("quotes nothing", ["--verbose"])
+    redacted = redact_findings([leaky, clean, leaky, clean])
+    assert redacted[1] is clean
+    assert redacted[3] is clean
+    for finding in (redacted[0], redacted[2]):
+        assert PASSWORD not in finding.message
+        assert PASSWORD not in str(finding.evidence[0].value)
+        assert "[redacted, 28 characters]" in finding.message
