@@ -1,11 +1,8 @@
-"""Container image references, parsed the way the container runtime reads them.
+"""Container image references for posture controls: what they share about a container's image.
 
-An image reference is ``[registry/]repository[:tag][@digest]``. The first ``/``-separated part
-names a registry only if it looks like a host (contains ``.`` or ``:``, is ``localhost``, or has
-upper-case letters); otherwise the image lives on Docker Hub, and a one-part name such as
-``nginx`` means ``docker.io/library/nginx``. So ``localhost:5000/app`` has a registry with a port
-and no tag, and ``nginx@sha256:…`` has a digest and no tag. A reference without tag and digest
-is pulled as ``:latest``.
+References are parsed the way the container runtime reads them, by
+:mod:`kubeguard.model.image_reference` (re-exported here); this module adds registry prefixes, the
+default pull policy and one violation per container whose image a control finds fault with.
 """
 
 from __future__ import annotations
@@ -14,7 +11,13 @@ from collections.abc import Callable, Iterator
 
 from kubeguard.engines.posture.control import Violation
 from kubeguard.engines.posture.views import WorkloadView
-from kubeguard.model.image import DOCKER_HUB, LATEST, ImageRef, normalise_registry, parse_image
+from kubeguard.model.image_reference import (
+    DOCKER_HUB,
+    LATEST,
+    ImageRef,
+    normalise_registry,
+    parse_image,
+)
 
 __all__ = [
     "DOCKER_HUB",
