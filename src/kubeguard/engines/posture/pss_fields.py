@@ -69,14 +69,24 @@ class Setter:
 
 
 def pod_setter(workload: WorkloadView) -> Setter:
-    """The pod-level ``securityContext``."""
+    """The pod-level ``securityContext`` (built once per workload: most PSS checks read it)."""
+    return workload.derived(_pod_setter)
+
+
+def container_setters(workload: WorkloadView) -> tuple[Setter, ...]:
+    """Every container's ``securityContext``, in the order PSA visits them (built once)."""
+    return workload.derived(_container_setters)
+
+
+def _pod_setter(workload: WorkloadView) -> Setter:
     return Setter("pod", workload.path("securityContext"), workload.security_context)
 
 
-def container_setters(workload: WorkloadView) -> Iterator[Setter]:
-    """Every container's ``securityContext``, in the order PSA visits them."""
-    for container in workload.containers():
-        yield Setter(container.label, container.path("securityContext"), container.security_context)
+def _container_setters(workload: WorkloadView) -> tuple[Setter, ...]:
+    return tuple(
+        Setter(container.label, container.path("securityContext"), container.security_context)
+        for container in workload.containers()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +130,7 @@ def forbidden_settings(
 ) -> Iterator[Setting]:
     """Each owner that sets ``field`` to a value ``allowed`` rejects; unset is fine."""
     owners = container_setters(workload)
-    for setter in _with_pod(workload, owners) if pod_level else owners:
+    for setter in (pod_setter(workload), *owners) if pod_level else owners:
         value = field.read(setter)
         if value is not None and not allowed(value):
             yield Setting(setter, value, setter.path(*field.keys))
@@ -150,11 +160,6 @@ def required_settings(
                 yield Setting(setter, None, setter.path(*field.keys))
         elif not allowed(value):
             yield Setting(setter, value, setter.path(*field.keys))
-
-
-def _with_pod(workload: WorkloadView, containers: Iterator[Setter]) -> Iterator[Setter]:
-    yield pod_setter(workload)
-    yield from containers
 
 
 def forbidden_value_violations(

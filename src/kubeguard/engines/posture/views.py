@@ -10,9 +10,10 @@ the engine can report them instead of each control tripping over them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from kubeguard.model import FieldPath, K8sObject
 
@@ -29,6 +30,8 @@ POD_SPEC_PATHS: dict[str, FieldPath] = {
     "PodTemplate": ("template", "spec"),
 }
 WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS)
+
+Derived = TypeVar("Derived")
 
 #: The three container lists of a pod spec, in the order PSA visits them.
 CONTAINER_GROUPS = ("initContainers", "containers", "ephemeralContainers")
@@ -102,12 +105,21 @@ class ContainerView:
     index: int
     base: FieldPath
     """Path of this container from the object root."""
+    # Read once here: nearly every control names the container or reads its securityContext.
+    # (``dataclasses.field``, because the ``field`` method below shadows the bare name.)
+    name: str = dataclasses.field(init=False)
+    """The container's name (``#<index>`` if it has none)."""
+    label: str = dataclasses.field(init=False)
+    """How messages name this container: ``container 'app'``, ``initContainer 'setup'``."""
+    security_context: Mapping[str, Any] = dataclasses.field(init=False)
+    """``securityContext``, empty if absent."""
 
-    @property
-    def name(self) -> str:
-        """The container's name (``#<index>`` if it has none)."""
+    def __post_init__(self) -> None:
         name = self.raw.get("name")
-        return name if isinstance(name, str) else f"#{self.index}"
+        name = name if isinstance(name, str) else f"#{self.index}"
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "label", f"{self.group[:-1]} {name!r}")
+        object.__setattr__(self, "security_context", as_mapping(self.raw.get("securityContext")))
 
     def path(self, *parts: str | int) -> FieldPath:
         """Path of a field of this container from the object root."""
@@ -116,11 +128,6 @@ class ContainerView:
     def field(self, *keys: str | int) -> Any:
         """The raw value at ``keys`` within the container."""
         return get(self.raw, *keys)
-
-    @property
-    def security_context(self) -> Mapping[str, Any]:
-        """``securityContext``, empty if absent."""
-        return as_mapping(self.raw.get("securityContext"))
 
     def security(self, *keys: str) -> Any:
         """A value inside ``securityContext``."""
@@ -136,11 +143,6 @@ class ContainerView:
         for index, port in enumerate(as_list(self.raw.get("ports"))):
             if isinstance(port, dict):
                 yield index, port
-
-    @property
-    def label(self) -> str:
-        """How messages name this container: ``container 'app'``, ``initContainer 'setup'``."""
-        return f"{self.group[:-1]} {self.name!r}"
 
     def volume_mounts(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
         """``(index, mount)`` for each well-formed entry of ``volumeMounts``."""
@@ -159,6 +161,9 @@ class WorkloadView:
     """The pod spec, empty if absent or malformed."""
     all_containers: tuple[ContainerView, ...]
     """Every container (init, regular, ephemeral), computed once: controls ask for them often."""
+    _derived: dict[Callable[[WorkloadView], Any], Any] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, obj: K8sObject) -> WorkloadView | None:
@@ -283,6 +288,17 @@ class WorkloadView:
         if isinstance(context, dict):
             _expect(problems, context, self.path("securityContext"), _CONTEXT_TYPES)
         return problems
+
+    def derived(self, build: Callable[[WorkloadView], Derived]) -> Derived:
+        """``build(self)``, computed on first use and then reused for this view.
+
+        Many controls read the same parts of one pod spec (every container's
+        ``securityContext`` …); this keeps that work to once per workload without module-level
+        state. ``build`` is the key, so it must be a module-level function.
+        """
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]  # type: ignore[no-any-return]
 
 
 _TYPE_NAMES: dict[type, str] = {
