@@ -54,7 +54,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             else []
         ),
     }
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    # orjson adds the final newline: appending it to the decoded text would copy all of it again.
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def _exception(rule: ExceptionRule) -> dict[str, Any]:

@@ -72,7 +72,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         "properties": _run_properties(result),
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
+    # orjson adds the final newline: appending it to the decoded text would copy all of it again.
+    return orjson.dumps(log, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def _run_properties(result: ScanResult) -> dict[str, Any]:
