@@ -10,8 +10,9 @@ unsuccessful: the scan is incomplete.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path, PurePath
 from typing import Any
@@ -25,6 +26,9 @@ from kubeguard.model import Finding, RuleInfo, Severity, SourceLocation, Status
 from kubeguard.report.describe import describe_expired
 from kubeguard.report.json import detection_document, ingestion_document
 from kubeguard.report.options import ReportOptions
+
+#: A file path's SARIF artifact location (see :func:`artifact_location`).
+Locate = Callable[[str], dict[str, str]]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,17 +60,20 @@ LEVEL: dict[Severity, str] = {
 def render(result: ScanResult, options: ReportOptions) -> str:
     """The scan as one SARIF 2.1.0 log; file URIs are made relative to the current folder."""
     root = Path.cwd()
+    # Thousands of findings sit in far fewer files, and the path arithmetic behind a location
+    # would otherwise cost more than the rest of a result: each file's is worked out once.
+    locate: Locate = functools.cache(lambda path: artifact_location(path, root))
     rule_ids = sorted(result.rules)
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     results = [
-        _result(finding, index, root)
+        _result(finding, index, locate)
         for finding in result.findings
         if finding.control_id in index
         if finding.status == Status.FAIL or (options.show_passed and finding.status == Status.PASS)
     ]
     run: dict[str, Any] = {
         "tool": {"driver": _driver([result.rules[rule_id] for rule_id in rule_ids])},
-        "invocations": [_invocation(result, index, root, options)],
+        "invocations": [_invocation(result, index, locate, options)],
         "originalUriBaseIds": {SOURCE_ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
         "results": results,
         "properties": _run_properties(result),
@@ -163,13 +170,13 @@ def _pascal_case(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in words)
 
 
-def _result(finding: Finding, index: Mapping[str, int], root: Path) -> dict[str, Any]:
+def _result(finding: Finding, index: Mapping[str, int], locate: Locate) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "ruleId": finding.control_id,
         "ruleIndex": index[finding.control_id],
         "level": LEVEL[finding.severity] if finding.status == Status.FAIL else "none",
         "message": {"text": _message(finding)},
-        "locations": _locations(finding, root),
+        "locations": _locations(finding, locate),
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
             "severity": finding.severity.value,
@@ -197,9 +204,9 @@ def _message(finding: Finding) -> str:
     return f"{finding.resource}: {finding.message}"
 
 
-def _locations(finding: Finding, root: Path) -> list[dict[str, Any]]:
+def _locations(finding: Finding, locate: Locate) -> list[dict[str, Any]]:
     location: dict[str, Any] = {}
-    physical = _physical(finding.location, root)
+    physical = _physical(finding.location, locate)
     if physical is not None:
         location["physicalLocation"] = physical
     if finding.resource is not None:
@@ -213,10 +220,10 @@ def _locations(finding: Finding, root: Path) -> list[dict[str, Any]]:
     return [location] if location else []
 
 
-def _physical(source: SourceLocation | None, root: Path) -> dict[str, Any] | None:
+def _physical(source: SourceLocation | None, locate: Locate) -> dict[str, Any] | None:
     if source is None or source.path in ("", STDIN):
         return None
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(source.path, root)}
+    physical: dict[str, Any] = {"artifactLocation": locate(source.path)}
     if source.line is not None and source.line >= 1:
         region: dict[str, int] = {"startLine": source.line}
         if source.column is not None and source.column >= 1:
@@ -249,12 +256,12 @@ def _normalise(path: Path) -> str:
 
 
 def _invocation(
-    result: ScanResult, index: Mapping[str, int], root: Path, options: ReportOptions
+    result: ScanResult, index: Mapping[str, int], locate: Locate, options: ReportOptions
 ) -> dict[str, Any]:
-    notifications = [_error_notification(error, index, root) for error in result.errors]
+    notifications = [_error_notification(error, index, locate) for error in result.errors]
     if options.verbose:
         notifications += [
-            _notification("note", note.message, _physical(note.location, root))
+            _notification("note", note.message, _physical(note.location, locate))
             for note in result.notes
         ]
     invocation: dict[str, Any] = {
@@ -269,8 +276,8 @@ def _invocation(
     return invocation
 
 
-def _error_notification(error: Finding, index: Mapping[str, int], root: Path) -> dict[str, Any]:
-    notification = _notification("error", _message(error), _physical(error.location, root))
+def _error_notification(error: Finding, index: Mapping[str, int], locate: Locate) -> dict[str, Any]:
+    notification = _notification("error", _message(error), _physical(error.location, locate))
     notification["descriptor"] = {"id": error.control_id}
     if error.control_id in index:
         notification["associatedRule"] = {
