@@ -59,8 +59,9 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         soft_wrap=True,
         legacy_windows=False,
     )
-    for line in _report(result, options):
-        console.print(line)
+    # One print of all lines: printing each line on its own costs more than building it (rich
+    # measures the terminal and renders per call), and thousands of findings make many lines.
+    console.print(Text("\n").join(_report(result, options)))
     return buffer.getvalue()
 
 
