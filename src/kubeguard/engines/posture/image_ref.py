@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from kubeguard.engines.posture.control import Violation
-from kubeguard.engines.posture.views import WorkloadView
+from kubeguard.engines.posture.views import ContainerView, WorkloadView
 from kubeguard.model.image_reference import (
     DOCKER_HUB,
     LATEST,
@@ -19,10 +19,15 @@ from kubeguard.model.image_reference import (
     parse_image,
 )
 
+#: A container, its image reference as written, and that reference parsed (``None`` if invalid).
+ContainerImage = tuple[ContainerView, str, ImageRef | None]
+
 __all__ = [
     "DOCKER_HUB",
     "LATEST",
+    "ContainerImage",
     "ImageRef",
+    "container_images",
     "default_pull_policy",
     "image_violations",
     "in_registry",
@@ -66,14 +71,27 @@ def image_violations(
     Containers whose ``image`` is missing or not a string are left out: there is no reference to
     judge, and the API server rejects them anyway.
     """
-    for container in workload.containers():
-        image = container.image
-        if image is None:
-            continue
-        problem = judge(parse_image(image))
+    for container, image, ref in container_images(workload):
+        problem = judge(ref)
         if problem is not None:
             yield Violation(
                 path=container.path("image"),
                 message=f"image {image!r} of {container.label} {problem}",
                 value=image,
             )
+
+
+def container_images(workload: WorkloadView) -> tuple[ContainerImage, ...]:
+    """Each container whose ``image`` is a string, with the reference parsed.
+
+    Parsed once per workload: every image control judges the same references.
+    """
+    return workload.derived(_container_images)
+
+
+def _container_images(workload: WorkloadView) -> tuple[ContainerImage, ...]:
+    return tuple(
+        (container, container.image, parse_image(container.image))
+        for container in workload.containers()
+        if container.image is not None
+    )
