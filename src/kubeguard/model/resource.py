@@ -122,6 +122,11 @@ CLUSTER_SCOPED_KINDS = frozenset(
 )
 
 
+#: API groups of component configuration files (``kubelet.config.k8s.io``, ``apiserver.config.k8s.io``):
+#: read from a node's disk, not stored in the API, so without a namespace and usually unnamed.
+COMPONENT_CONFIG_GROUP_SUFFIX = ".config.k8s.io"
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectKey:
     """Identity of an object: what makes two objects the same object.
@@ -170,12 +175,18 @@ class K8sObject:
         metadata = meta if isinstance(meta, dict) else {}
         kind = self.manifest.get("kind")
         version = self.manifest.get("apiVersion")
+        api_version = version if isinstance(version, str) else ""
         name = metadata.get("name") or metadata.get("generateName")
+        if name is None and _is_component_config(api_version):
+            # Named after its file, as a node reads it, so two configs of one scan stay apart.
+            name = self.source.path
+            if self.source.document:
+                name += f"#{self.source.document}"
         namespace = metadata.get("namespace")
         identity = {
             "metadata": metadata,
             "kind": kind if isinstance(kind, str) else "",
-            "api_version": version if isinstance(version, str) else "",
+            "api_version": api_version,
             "name": str(name) if name is not None else "",
             "namespace": str(namespace) if namespace is not None else None,
         }
@@ -188,7 +199,7 @@ class K8sObject:
     @property
     def effective_namespace(self) -> str | None:
         """The namespace the object lands in: ``default`` when unset, ``None`` if cluster-scoped."""
-        if self.kind in CLUSTER_SCOPED_KINDS:
+        if self.kind in CLUSTER_SCOPED_KINDS or _is_component_config(self.api_version):
             return None
         return self.namespace or "default"
 
@@ -209,3 +220,7 @@ class K8sObject:
         if self.lines is not None:
             return self.source.at_line(self.lines.line_of(path))
         return self.source.at_line(line_of(self.manifest, path))
+
+
+def _is_component_config(api_version: str) -> bool:
+    return api_version.partition("/")[0].endswith(COMPONENT_CONFIG_GROUP_SUFFIX)
