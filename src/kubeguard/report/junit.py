@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kubeguard.findings import ScanResult
 from kubeguard.model import Finding, RuleInfo, Status
@@ -31,25 +31,25 @@ _COUNTED = ("tests", "failures", "errors", "skipped")
 _COUNTER = {"failure": "failures", "error": "errors", "skipped": "skipped"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Case:
+class _Case(NamedTuple):
     """The findings of one control on one resource (or on one unreadable input)."""
 
     control_id: str
     subject: str
     findings: tuple[Finding, ...]
+    outcome: str
+    """``error``, ``failure``, ``skipped`` or ``passed``, the worst finding deciding."""
 
-    @property
-    def outcome(self) -> str:
-        """``error``, ``failure``, ``skipped`` or ``passed``, the worst finding deciding."""
-        statuses = {f.status for f in self.findings if f.suppressed_by is None}
-        if Status.ERROR in statuses:
-            return "error"
-        if Status.FAIL in statuses:
-            return "failure"
-        if Status.PASS in statuses:
-            return "passed"
-        return "skipped"
+
+def _outcome(findings: Sequence[Finding]) -> str:
+    statuses = {f.status for f in findings if f.suppressed_by is None}
+    if Status.ERROR in statuses:
+        return "error"
+    if Status.FAIL in statuses:
+        return "failure"
+    if Status.PASS in statuses:
+        return "passed"
+    return "skipped"
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
@@ -68,10 +68,14 @@ def render(result: ScanResult, options: ReportOptions) -> str:
 
 def _cases(findings: Sequence[Finding]) -> list[_Case]:
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    resource, subject = None, ""
     for finding in findings:
-        grouped[(finding.control_id, _subject(finding))].append(finding)
+        # Findings come grouped by object: describe each object once, not once per finding.
+        if finding.resource is None or finding.resource is not resource:
+            resource, subject = finding.resource, _subject(finding)
+        grouped[(finding.control_id, subject)].append(finding)
     return [
-        _Case(control_id, subject, tuple(group))
+        _Case(control_id, subject, tuple(group), _outcome(group))
         for (control_id, subject), group in sorted(grouped.items())
     ]
 
