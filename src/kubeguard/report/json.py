@@ -5,7 +5,8 @@ Fields are only ever added within a schema version; a rename or removal bumps it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import orjson
@@ -14,10 +15,12 @@ from kubeguard import __version__
 from kubeguard.findings import ExceptionRule, ScanResult
 from kubeguard.model import (
     DetectionDetail,
+    FieldPath,
     Finding,
     IngestionCounts,
     ObjectKey,
     RuleInfo,
+    Severity,
     Status,
     dotted_path,
 )
@@ -70,10 +73,10 @@ def _exception(rule: ExceptionRule) -> dict[str, Any]:
 
 
 def _by_severity(result: ScanResult) -> dict[str, int]:
-    counts: dict[str, int] = {}
+    counts: dict[Severity, int] = {}
     for finding in result.failures():
-        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
-    return counts
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    return {severity.value: count for severity, count in counts.items()}
 
 
 class _RuleParts(NamedTuple):
@@ -105,7 +108,9 @@ def _resource_document(resource: ObjectKey | None) -> dict[str, Any] | None:
 
 def finding_document(finding: Finding, rule: RuleInfo | None) -> dict[str, Any]:
     """One finding as the JSON report (and the JSON-lines stream) writes it."""
-    return _finding_document(finding, _rule_parts(rule), _resource_document(finding.resource))
+    return _finding_document(
+        finding, _rule_parts(rule), _resource_document(finding.resource), dotted_path
+    )
 
 
 def finding_documents(
@@ -114,8 +119,10 @@ def finding_documents(
     """Many findings as :func:`finding_document` writes each.
 
     A report holds thousands of findings of a hundred rules about far fewer resources, so the
-    parts they repeat are built once and shared (serialising a shared dict twice is fine).
+    parts they repeat are built once and shared (serialising a shared dict twice is fine), and
+    the few hundred distinct evidence paths are each spelled out once.
     """
+    dotted = functools.cache(dotted_path)
     by_rule: dict[str, _RuleParts] = {}
     documents = []
     last_resource: ObjectKey | None = None
@@ -128,12 +135,15 @@ def finding_documents(
         if finding.resource is not last_resource:
             last_resource = finding.resource
             resource_document = _resource_document(last_resource)
-        documents.append(_finding_document(finding, parts, resource_document))
+        documents.append(_finding_document(finding, parts, resource_document, dotted))
     return documents
 
 
 def _finding_document(
-    finding: Finding, rule: _RuleParts, resource: dict[str, Any] | None
+    finding: Finding,
+    rule: _RuleParts,
+    resource: dict[str, Any] | None,
+    dotted: Callable[[FieldPath], str],
 ) -> dict[str, Any]:
     location = finding.location
     detection = finding.detection
@@ -156,9 +166,7 @@ def _finding_document(
             if location
             else None
         ),
-        "evidence": [
-            {"path": dotted_path(item.path), "value": item.value} for item in finding.evidence
-        ],
+        "evidence": [{"path": dotted(item.path), "value": item.value} for item in finding.evidence],
         "remediation": rule.remediation,
         "references": rule.references,
         "fingerprint": finding.fingerprint,
