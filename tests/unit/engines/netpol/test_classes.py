@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from kubeguard.engines.posture.selectors import LabelSelector
 from tests.unit.engines.netpol.topology import build, pod, policy
 
 
@@ -70,3 +71,18 @@ def test_owned_objects_are_not_workloads_of_their_own() -> None:
     network = build([deployment, replica_set, orphan])
     owned = {e.name: e.owned for e in network.endpoints}
     assert owned == {"web": False, "web-5d4f": True, "orphan": False}
+
+
+def test_selected_classes_are_those_of_the_namespace_the_selector_matches() -> None:
+    network = build([pod(ns, name) for ns in ("x", "y") for name in ("a", "b", "c")])
+
+    def selected(namespace: str, raw: dict[str, Any]) -> list[str]:
+        chosen = network.classes_selected(namespace, LabelSelector.parse(raw))
+        return [pod_class.labels["pod"] for pod_class in chosen]
+
+    assert selected("x", {"matchLabels": {"pod": "b"}}) == ["b"]
+    assert selected("x", {"matchLabels": {"pod": "b", "tier": "web"}}) == []
+    assert selected("z", {"matchLabels": {"pod": "b"}}) == []
+    not_b = {"matchExpressions": [{"key": "pod", "operator": "NotIn", "values": ["b"]}]}
+    assert selected("y", not_b) == ["a", "c"]
+    assert selected("y", {}) == ["a", "b", "c"]

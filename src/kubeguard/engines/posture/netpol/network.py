@@ -93,10 +93,13 @@ class Network:
         self.classes_in: dict[str, list[PodClass]] = defaultdict(list)
         self.classes_in_block: dict[int, list[PodClass]] = defaultdict(list)
         """Classes by the ipBlocks (indices into :attr:`blocks`) their addresses fall in."""
+        self._classes_with_label: dict[tuple[str, str, str], list[PodClass]] = defaultdict(list)
         for pod_class in self.classes:
             self.classes_in[pod_class.namespace].append(pod_class)
             for block_id in pod_class.block_ids:
                 self.classes_in_block[block_id].append(pod_class)
+            for label, value in pod_class.labels.items():
+                self._classes_with_label[(pod_class.namespace, label, value)].append(pod_class)
 
     def _index_namespaces(self, inventory: Inventory) -> None:
         self.namespace_labels: dict[str, Mapping[str, str]] = {}
@@ -120,11 +123,7 @@ class Network:
         self.selected: dict[Policy, tuple[PodClass, ...]] = {}
         isolating: dict[tuple[PodClass, Direction], list[Policy]] = defaultdict(list)
         for policy in self.policies:
-            chosen = tuple(
-                pod_class
-                for pod_class in self.classes_in.get(policy.namespace, ())
-                if policy.pod_selector.matches(pod_class.labels)
-            )
+            chosen = self.classes_selected(policy.namespace, policy.pod_selector)
             self.selected[policy] = chosen
             for pod_class in chosen:
                 if pod_class.host_network:
@@ -142,6 +141,20 @@ class Network:
         :mod:`kubeguard.engines.posture.netpol.evaluate`).
         """
         return self._isolating.get((pod_class, direction), ())
+
+    def classes_selected(self, namespace: str, selector: LabelSelector) -> tuple[PodClass, ...]:
+        """The classes of ``namespace`` whose pod labels ``selector`` matches, in class order.
+
+        Looked up by one of the selector's labels when it requires one: a Service or policy
+        then costs what it selects, not what its namespace holds.
+        """
+        label = _required_label(selector)
+        candidates = (
+            self.classes_in.get(namespace, ())
+            if label is None
+            else self._classes_with_label.get((namespace, *label), ())
+        )
+        return tuple(c for c in candidates if selector.matches(c.labels))
 
     def labels_of_namespace(self, name: str) -> Mapping[str, str]:
         """Labels of namespace ``name``; only the automatic name label if the inputs lack it."""
@@ -170,12 +183,12 @@ class Network:
         """The namespaces (among those known) whose labels ``selector`` matches (cached)."""
         found = self._namespaces_matching.get(selector)
         if found is None:
-            candidates: Iterable[str] = self.namespace_labels
-            for requirement in selector.requirements:
-                if requirement.operator == "In" and len(requirement.values) == 1:
-                    (value,) = requirement.values
-                    candidates = self._namespaces_with_label.get((requirement.key, value), ())
-                    break
+            label = _required_label(selector)
+            candidates: Iterable[str] = (
+                self.namespace_labels
+                if label is None
+                else self._namespaces_with_label.get(label, ())
+            )
             found = frozenset(
                 name for name in candidates if selector.matches(self.labels_of_namespace(name))
             )
@@ -229,6 +242,15 @@ class Network:
 def network_of(inventory: Inventory) -> Network:
     """The scan's network index, built on first use."""
     return inventory.derived(Network, Network)
+
+
+def _required_label(selector: LabelSelector) -> tuple[str, str] | None:
+    """A ``(key, value)`` every object ``selector`` matches must carry, if it has one."""
+    for requirement in selector.requirements:
+        if requirement.operator == "In" and len(requirement.values) == 1:
+            (value,) = requirement.values
+            return requirement.key, value
+    return None
 
 
 def _node_addresses(node: K8sObject) -> tuple[IPAddress, ...]:

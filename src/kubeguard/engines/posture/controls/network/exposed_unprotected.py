@@ -41,13 +41,12 @@ def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     selector = LabelSelector.from_map(selector_map)
     network = network_of(context.inventory)
     namespace = subject.obj.effective_namespace or "default"
-    # Pods that no policy can tell apart share a class: test each class of the namespace once.
+    # Pods that no policy can tell apart share a class: test each selected class once.
     exposed = sorted(
         {
             endpoint.ref
-            for pod_class in network.classes_in.get(namespace, ())
-            if selector.matches(pod_class.labels)
-            and not network.isolating(pod_class, Direction.INGRESS)
+            for pod_class in network.classes_selected(namespace, selector)
+            if not network.isolating(pod_class, Direction.INGRESS)
             for endpoint in network.members[pod_class]
             if not endpoint.owned
         }
