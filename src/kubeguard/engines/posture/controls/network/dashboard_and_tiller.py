@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubeguard.engines.posture.control import CheckContext, Violation, control
-from kubeguard.engines.posture.image_ref import parse_image
+from kubeguard.engines.posture.image_ref import ImageRef, container_images
 from kubeguard.engines.posture.views import WorkloadView
 from kubeguard.model import Severity
 
@@ -48,13 +48,13 @@ def check(workload: WorkloadView, context: CheckContext) -> Iterator[Violation]:
             message=f"labels mark this as {labelled}",
         )
         return
-    for container in workload.containers():
-        product = _image_of(container.image)
+    for container, image, ref in container_images(workload):
+        product = _product_of(ref)
         if product:
             yield Violation(
                 path=container.path("image"),
                 message=f"container {container.name!r} runs {product}",
-                value=container.image,
+                value=image,
             )
 
 
@@ -66,8 +66,7 @@ def _labelled_as(labels: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _image_of(image: str | None) -> str | None:
-    ref = parse_image(image) if image else None
+def _product_of(ref: ImageRef | None) -> str | None:
     if ref is None:
         return None
     *parents, last = ref.repository.split("/")
