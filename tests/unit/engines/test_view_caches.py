@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kubeguard.engines.posture.pss_fields import container_setters, pod_setter
-from kubeguard.engines.posture.views import WorkloadView
-from kubeguard.model import K8sObject, SourceLocation
+from kubeguard.engines.posture.views import WorkloadView, workload_of
+from kubeguard.model import Inventory, K8sObject, SourceLocation
 
 POD = {
     "apiVersion": "v1",
@@ -55,3 +55,20 @@ def test_setters_are_shared_between_checks_of_one_workload() -> None:
         "container '#0'",
     ]
     assert pod_setter(view).get("runAsNonRoot") is True
+
+
+def test_the_scan_shares_one_view_per_workload() -> None:
+    pod = K8sObject(POD, SourceLocation("pod.yaml"))
+    service = K8sObject(
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}},
+        SourceLocation("service.yaml"),
+    )
+    inventory = Inventory([pod, service])
+    shared = workload_of(pod, inventory)
+    assert shared is not None
+    assert workload_of(pod, inventory) is shared
+    assert workload_of(service, inventory) is None
+    outsider = K8sObject(POD, SourceLocation("other.yaml"))
+    own = workload_of(outsider, inventory)
+    assert own is not None
+    assert own.obj is outsider

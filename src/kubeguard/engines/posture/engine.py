@@ -15,7 +15,7 @@ from kubeguard.engines.posture import controls as controls_package
 from kubeguard.engines.posture.control import CheckContext, Control, Violation
 from kubeguard.engines.posture.pss import check_applies
 from kubeguard.engines.posture.settings import PostureSettings
-from kubeguard.engines.posture.views import ObjectView, WorkloadView
+from kubeguard.engines.posture.views import ObjectView, WorkloadView, workload_of
 from kubeguard.model import (
     ControlId,
     Evidence,
@@ -92,7 +92,7 @@ def evaluate(
             for kind in candidate.kinds:
                 kind_controls.setdefault(kind, []).append(candidate)
     for obj in inventory if subjects is None else subjects:
-        workload = WorkloadView.of(obj)
+        workload = workload_of(obj, inventory)
         if workload is not None:
             yield from _malformed(obj, workload)
             for candidate in workload_controls:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from kubeguard.model import FieldPath, K8sObject
+from kubeguard.model import FieldPath, Inventory, K8sObject
 
 #: Where the pod spec sits in each workload kind.
 POD_SPEC_PATHS: dict[str, FieldPath] = {
@@ -382,3 +382,18 @@ def names(items: Sequence[Any]) -> list[str]:
         for item in items
         if isinstance(item, dict) and isinstance(item.get("name"), str)
     ]
+
+
+def workload_of(obj: K8sObject, inventory: Inventory) -> WorkloadView | None:
+    """The view of ``obj`` that the whole scan shares; ``None`` if it is not a workload.
+
+    The engine, controls and cross-object indexes all judge the same pod specs; sharing one view
+    per object shares what is derived from it too (containers, setters, parsed images).
+    """
+    view = inventory.derived(_workload_views, _workload_views).get(obj)
+    # An object from outside the inventory still gets a view of its own.
+    return view if view is not None else WorkloadView.of(obj)
+
+
+def _workload_views(inventory: Inventory) -> dict[K8sObject, WorkloadView]:
+    return {obj: view for obj in inventory if (view := WorkloadView.of(obj)) is not None}

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from kubeguard.engines.posture.netpol.addresses import IPAddress, parse_address
 from kubeguard.engines.posture.netpol.ports import NamedPort, parse_protocol
-from kubeguard.engines.posture.views import WorkloadView, as_list, as_mapping, as_str, get
+from kubeguard.engines.posture.views import (
+    WorkloadView,
+    as_list,
+    as_mapping,
+    as_str,
+    get,
+    workload_of,
+)
 from kubeguard.model import Inventory, K8sObject
 
 #: Pod templates that run nothing by themselves.
@@ -61,7 +68,7 @@ class Endpoint:
 
 def endpoint_of(obj: K8sObject, inventory: Inventory) -> Endpoint | None:
     """The endpoint of ``obj``, or ``None`` if it runs no pods."""
-    workload = WorkloadView.of(obj)
+    workload = workload_of(obj, inventory)
     if workload is None or obj.kind in NOT_RUNNING_KINDS:
         return None
     return Endpoint(

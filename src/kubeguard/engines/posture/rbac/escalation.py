@@ -48,7 +48,7 @@ from kubeguard.engines.posture.rbac.index import (
 from kubeguard.engines.posture.rbac.risks import KUBE_SYSTEM, Permission
 from kubeguard.engines.posture.rbac.rules import RoleKey
 from kubeguard.engines.posture.rbac.subjects import MASTERS, Subject, SubjectKind
-from kubeguard.engines.posture.views import WorkloadView, as_str
+from kubeguard.engines.posture.views import as_str, workload_of
 from kubeguard.model import Inventory
 
 # Secret type and annotation names, not credentials.
@@ -543,7 +543,7 @@ def _pod_accounts(inventory: Inventory) -> dict[str, set[str]]:
 def _build_pod_accounts(inventory: Inventory) -> dict[str, set[str]]:
     accounts: dict[str, set[str]] = defaultdict(set)
     for obj in inventory:
-        workload = WorkloadView.of(obj)
+        workload = workload_of(obj, inventory)
         if workload is not None and service_accounts.token_mount(workload, inventory).mounted:
             accounts[workload.namespace].add(service_accounts.service_account_of(workload))
     return accounts

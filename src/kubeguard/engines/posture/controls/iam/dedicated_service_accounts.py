@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from kubeguard.engines.posture.control import CheckContext, Violation, control
 from kubeguard.engines.posture.ownership import application_of, controller_of
 from kubeguard.engines.posture.service_accounts import DEFAULT_SERVICE_ACCOUNT
-from kubeguard.engines.posture.views import WorkloadView
+from kubeguard.engines.posture.views import WorkloadView, workload_of
 from kubeguard.model import Inventory, Severity
 
 #: At most this many other workloads are named in a message.
@@ -79,7 +79,7 @@ def _account_users(inventory: Inventory) -> AccountUsers:
     """``(namespace, account) -> [(kind/name, application)]`` of every top-level workload."""
     users: AccountUsers = defaultdict(list)
     for obj in inventory:
-        workload = WorkloadView.of(obj)
+        workload = workload_of(obj, inventory)
         if workload is None or controller_of(obj) is not None:
             continue
         name = workload.service_account_name

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from kubeguard.engines.posture.control import CheckContext, Violation, control
 from kubeguard.engines.posture.selinux import LEVEL_KEYS, canonical_level, selinux_levels
-from kubeguard.engines.posture.views import WorkloadView, as_list, as_str
+from kubeguard.engines.posture.views import WorkloadView, as_list, as_str, workload_of
 from kubeguard.model import Inventory, K8sObject, Severity
 
 WorkloadId = tuple[str, str, str]
@@ -56,7 +56,7 @@ def _level_index(inventory: Inventory) -> Mapping[str, list[tuple[WorkloadId, st
     """Each canonical level, with the workloads that set it and how messages name them."""
     index: dict[str, list[tuple[WorkloadId, str]]] = {}
     for obj in inventory:
-        workload = WorkloadView.of(obj)
+        workload = workload_of(obj, inventory)
         if workload is None:
             continue
         identity = _workload_id(obj, inventory)
