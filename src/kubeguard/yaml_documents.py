@@ -104,7 +104,7 @@ def read_documents(
     index = 0
     fast = defer_lines and rapid_readable(text)
     for first_line, chunk in split_documents(text):
-        if not chunk.strip():
+        if not chunk or chunk.isspace():
             continue
         if fast:
             value = rapid_value(chunk, _implicit_tag, _plain_key_text)

@@ -128,11 +128,10 @@ def _string_agrees(
         # An alias rapidyaml did not expand, a scalar libyaml refuses to start with a reserved
         # indicator, or a merge key.
         return False
-    if plain_tag(text) == _STR:
-        return True
     if is_key:
-        return key_text(text) == text
-    return _EMITTED_BARE.fullmatch(text) is not None
+        return plain_tag(text) == _STR or key_text(text) == text
+    # Quoted numbers ("8080") are the common case, and a bare-looking string was quoted.
+    return _EMITTED_BARE.fullmatch(text) is not None or plain_tag(text) == _STR
 
 
 _STR = "tag:yaml.org,2002:str"
