@@ -46,8 +46,19 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
-    """``[function(part) for part in parts]``, the parts after the first in forked children."""
+def map_parts(
+    function: Callable[[Part], Result],
+    parts: Sequence[Part],
+    *,
+    encode: Callable[[Result], Any] | None = None,
+    decode: Callable[[Any], Result] | None = None,
+) -> list[Result]:
+    """``[function(part) for part in parts]``, the parts after the first in forked children.
+
+    A child's result is pickled to reach the parent; ``encode`` (in the child) and ``decode``
+    (in the parent) may turn it into something cheaper to pickle and back. The parent's own part
+    never crosses the pipe.
+    """
     if len(parts) <= 1 or not can_fork():
         return [function(part) for part in parts]
     import multiprocessing
@@ -56,7 +67,9 @@ def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list
     children = []
     for part in parts[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_run_in_child, args=(function, part, sender), daemon=True)
+        child = context.Process(
+            target=_run_in_child, args=(function, encode, part, sender), daemon=True
+        )
         child.start()
         sender.close()
         children.append((child, receiver))
@@ -71,16 +84,22 @@ def map_parts(function: Callable[[Part], Result], parts: Sequence[Part]) -> list
             child.join()
         if status == "error":
             raise WorkerError(payload)
-        results.append(payload)
+        results.append(payload if decode is None else decode(payload))
     return results
 
 
-def _run_in_child(function: Callable[[Any], Any], part: Any, sender: Connection) -> None:
+def _run_in_child(
+    function: Callable[[Any], Any],
+    encode: Callable[[Any], Any] | None,
+    part: Any,
+    sender: Connection,
+) -> None:
     import traceback
 
     try:
+        result = function(part)
         # Sending pickles the result, which can fail too: report that failure like any other.
-        sender.send(("ok", function(part)))
+        sender.send(("ok", result if encode is None else encode(result)))
     except BaseException:  # every failure must reach the parent
         sender.send(("error", traceback.format_exc()))
     finally:

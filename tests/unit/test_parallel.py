@@ -33,6 +33,20 @@ def test_a_failing_worker_raises_with_its_traceback() -> None:
         map_parts(_fail, [1, 2])
 
 
+@pytest.mark.skipif(not can_fork(), reason="fork is not available on this platform")
+def test_only_results_from_children_are_encoded_for_the_pipe() -> None:
+    def encode(result: tuple[int, int]) -> str:
+        return f"{result[0]}:{result[1]}:{os.getpid()}"
+
+    def decode(text: str) -> tuple[int, int]:
+        pid, square, encoded_by = (int(part) for part in text.split(":"))
+        assert encoded_by == pid != os.getpid()
+        return pid, -square
+
+    results = map_parts(_pid_and_square, [1, 2, 3], encode=encode, decode=decode)
+    assert [square for _, square in results] == [1, -4, -9]
+
+
 def test_single_part_runs_in_process() -> None:
     assert map_parts(_pid_and_square, [3]) == [(os.getpid(), 9)]
 
