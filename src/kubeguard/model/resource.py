@@ -167,6 +167,8 @@ class K8sObject:
     """``metadata.namespace`` as written; ``None`` when the manifest leaves it unset."""
     key: ObjectKey = field(init=False)
     """The object's identity."""
+    effective_namespace: str | None = field(init=False)
+    """The namespace the object lands in: ``default`` when unset, ``None`` if cluster-scoped."""
 
     def __post_init__(self) -> None:
         # The manifest is never mutated, so its identity is read once; controls and findings
@@ -190,18 +192,17 @@ class K8sObject:
             "name": str(name) if name is not None else "",
             "namespace": str(namespace) if namespace is not None else None,
         }
+        cluster_scoped = identity["kind"] in CLUSTER_SCOPED_KINDS or _is_component_config(
+            api_version
+        )
+        identity["effective_namespace"] = (
+            None if cluster_scoped else (identity["namespace"] or "default")
+        )
         for attribute, value in identity.items():
             object.__setattr__(self, attribute, value)
         object.__setattr__(
             self, "key", ObjectKey(self.api_version, self.kind, self.namespace, self.name)
         )
-
-    @property
-    def effective_namespace(self) -> str | None:
-        """The namespace the object lands in: ``default`` when unset, ``None`` if cluster-scoped."""
-        if self.kind in CLUSTER_SCOPED_KINDS or _is_component_config(self.api_version):
-            return None
-        return self.namespace or "default"
 
     @property
     def labels(self) -> Mapping[str, str]:
