@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from kubeguard.model import K8sObject, LineList, SourceError, SourceLocation
 from kubeguard.parallel import map_parts, split_contiguous
 from kubeguard.yaml_documents import DeferredLines, Document, read_documents
@@ -81,12 +83,37 @@ def _read_files(files: list[Path], max_file_bytes: int, workers: int) -> Iterato
             yield from read_file(file, max_file_bytes=max_file_bytes)
         return
     groups = split_contiguous(files, sizes, workers)
-    for items in map_parts(lambda group: _read_group(group, max_file_bytes), groups):
+    parts = map_parts(
+        lambda group: _read_group(group, max_file_bytes), groups, encode=_pack, decode=_unpack
+    )
+    for items in parts:
         yield from items
 
 
 def _read_group(files: list[Path], max_file_bytes: int) -> list[ManifestItem]:
     return [item for file in files for item in read_file(file, max_file_bytes=max_file_bytes)]
+
+
+def _pack(items: list[ManifestItem]) -> list[Any]:
+    """A worker's items, cheap to send to the parent.
+
+    Pickle rebuilds every mapping of a manifest through Python code, which cost the parent about
+    as much as parsing the file itself; objects read the fast way carry no line maps, so their
+    manifests travel as JSON, which orjson writes and reads at C speed.
+    """
+    return [
+        (orjson.dumps(item.manifest), item.source, item.lines)
+        if isinstance(item, K8sObject) and item.lines is not None
+        else item
+        for item in items
+    ]
+
+
+def _unpack(rows: list[Any]) -> list[ManifestItem]:
+    return [
+        K8sObject(orjson.loads(row[0]), row[1], row[2]) if isinstance(row, tuple) else row
+        for row in rows
+    ]
 
 
 def _size(file: Path) -> int:
