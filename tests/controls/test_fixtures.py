@@ -2,6 +2,8 @@
 
 ``tests/controls/<layer>/<module>/fail-*.yaml``: every object must fail the control.
 ``tests/controls/<layer>/<module>/pass-*.yaml``: every object must pass it.
+``tests/controls/<layer>/<module>/skip-*.yaml``: the control must not apply to any object (no
+finding at all), for controls that declare what they apply to (``@control(applies=…)``).
 An object annotated ``kubeguard.io/fixture: context`` is there only for cross-object controls
 (a Namespace, a ServiceAccount …) and is not judged. A ``settings.yaml`` beside the fixtures
 sets PostureSettings fields (``pss_level``, ``pss_version``, ``allowed_registries``).
@@ -45,7 +47,7 @@ def _cases() -> list[Any]:
     for control in load_controls():
         for fixture in sorted(_control_folder(control).glob("*-*.yaml")):
             expected = fixture.name.split("-", 1)[0]
-            if expected in ("pass", "fail"):
+            if expected in ("pass", "fail", "skip"):
                 cases.append(
                     pytest.param(control, fixture, expected, id=f"{control.id}-{fixture.name}")
                 )
@@ -60,6 +62,9 @@ def test_control_fixture(control: Control[Any], fixture: Path, expected: str) ->
     findings = list(evaluate(Inventory(objects), [control], _settings(fixture.parent), debug=True))
     for obj in judged:
         statuses = {f.status for f in findings if f.resource == obj.key}
+        if expected == "skip":
+            assert not statuses, f"{control.id} applied to {obj.key} in {fixture.name}"
+            continue
         assert statuses, f"{control.id} did not apply to {obj.key} in {fixture.name}"
         if expected == "fail":
             assert Status.FAIL in statuses, (

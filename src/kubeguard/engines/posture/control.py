@@ -62,6 +62,8 @@ class CheckContext:
 
 Subject = TypeVar("Subject", WorkloadView, ObjectView)
 CheckFunction = Callable[[Subject, CheckContext], Iterator[Violation]]
+#: Typed loosely: a precise Subject here would bind the decorator's type before the check's.
+AppliesFunction = Callable[[Any, CheckContext], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ class Control(Generic[Subject]):
     subject: type[Subject]
     """WorkloadView (every pod spec) or ObjectView (objects of ``kinds``)."""
     kinds: frozenset[str] = field(default_factory=frozenset)
+    applies: AppliesFunction | None = None
+    """Whether the check is about ``subject`` at all; where not, the object gets no finding."""
     module: str = ""
 
     @property
@@ -117,6 +121,7 @@ def control(
     remediation: str,
     refs: Mapping[str, str | tuple[str, ...]] | None = None,
     kinds: frozenset[str] | set[str] | None = None,
+    applies: AppliesFunction | None = None,
 ) -> Callable[[CheckFunction[Subject]], Control[Subject]]:
     """Declare a control. The check's first parameter type selects its subjects."""
 
@@ -142,6 +147,7 @@ def control(
             check=check,
             subject=subject,
             kinds=frozenset(kinds or ()),
+            applies=applies,
             module=check.__module__,
         )
 

@@ -125,6 +125,8 @@ def _run(
     debug: bool,
 ) -> Iterator[Finding]:
     try:
+        if candidate.applies is not None and not candidate.applies(subject, context):
+            return
         violations = list(candidate.check(subject, context))
     except Exception as error:
         if debug:

@@ -300,6 +300,11 @@ def kubelets(subject: ObjectView, context: CheckContext) -> tuple[Kubelet, ...]:
     return found
 
 
+def runs_kubelet(subject: ObjectView, context: CheckContext) -> bool:
+    """Whether ``subject`` configures or runs a kubelet: what the kubelet controls apply to."""
+    return bool(kubelets(subject, context))
+
+
 def judge(
     subject: ObjectView,
     context: CheckContext,

@@ -18,6 +18,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -46,6 +47,7 @@ ANONYMOUS_AUTH = KubeletSetting(
         "trivy": "KCV0079",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, ANONYMOUS_AUTH, _anonymous)

@@ -18,6 +18,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -48,6 +49,7 @@ AUTHORIZATION_MODE = KubeletSetting(
         "trivy": "KCV0080",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, AUTHORIZATION_MODE, _allows_all)

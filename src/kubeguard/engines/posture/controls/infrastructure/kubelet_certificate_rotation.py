@@ -25,6 +25,7 @@ from kubeguard.engines.posture.kubelet import (
     ValueType,
     feature_gate,
     kubelets,
+    runs_kubelet,
     verdict,
 )
 from kubeguard.engines.posture.views import ObjectView
@@ -63,6 +64,7 @@ SERVER_CERTIFICATE_ROTATION = feature_gate("RotateKubeletServerCertificate", def
         "trivy": ("KCV0090", "KCV0091"),
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     for kubelet in kubelets(subject, context):

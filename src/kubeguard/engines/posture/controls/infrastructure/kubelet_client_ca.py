@@ -17,6 +17,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -45,6 +46,7 @@ CLIENT_CA_FILE = KubeletSetting(
         "trivy": "KCV0081",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, CLIENT_CA_FILE, _missing)

@@ -22,6 +22,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -52,6 +53,7 @@ EVENT_RECORD_QPS = KubeletSetting(
         "trivy": "KCV0087",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, EVENT_RECORD_QPS, _drops_events)

@@ -17,6 +17,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -45,6 +46,7 @@ MAKE_IPTABLES_UTIL_CHAINS = KubeletSetting(
         "trivy": "KCV0084",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, MAKE_IPTABLES_UTIL_CHAINS, _unmanaged)

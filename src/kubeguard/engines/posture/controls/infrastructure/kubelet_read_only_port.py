@@ -17,6 +17,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -42,6 +43,7 @@ READ_ONLY_PORT = KubeletSetting(
         "trivy": "KCV0082",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, READ_ONLY_PORT, _open)

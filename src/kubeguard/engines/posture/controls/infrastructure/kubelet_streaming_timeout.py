@@ -18,6 +18,7 @@ from kubeguard.engines.posture.kubelet import (
     Reading,
     ValueType,
     judge,
+    runs_kubelet,
 )
 from kubeguard.engines.posture.views import ObjectView
 from kubeguard.model import Severity
@@ -47,6 +48,7 @@ STREAMING_IDLE_TIMEOUT = KubeletSetting(
         "trivy": "KCV0085",
     },
     kinds=KUBELET_KINDS,
+    applies=runs_kubelet,
 )
 def check(subject: ObjectView, context: CheckContext) -> Iterator[Violation]:
     yield from judge(subject, context, STREAMING_IDLE_TIMEOUT, _never_closes)
