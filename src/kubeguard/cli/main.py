@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -106,4 +107,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    # Every report is written and every file closed by now. The interpreter's own shutdown would
+    # free a scan's objects one by one (70 ms on a 1,600-object scan) and run no handler of ours.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that went away, or a stream already closed
+        pass
+    os._exit(code)
