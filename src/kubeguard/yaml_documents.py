@@ -187,10 +187,10 @@ class _ExactReading:
 
     def value(self) -> Any:
         if self._text is not None:
-            loader = _Loader(self._text)
+            loader = _LineLoader(self._text)
             try:
                 node = loader.get_node() if loader.check_node() else None
-                self._value = None if node is None else _Builder(self._first_line).build(node)
+                self._value = None if node is None else _LineBuilder(self._first_line).build(node)
             except (yaml.YAMLError, SourceError):
                 self._value = None
             finally:
@@ -229,6 +229,19 @@ class _Loader(yaml.CSafeLoader):
         return _SEQ if kind is SequenceNode else _MAP
 
 
+class _LineLoader(_Loader):
+    """A loader for line numbers only: every scalar is left untyped.
+
+    The fast reading took the document only if each key reads as its text, so untyped keys
+    are the keys of the fast reading's values.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 def _implicit_tag(plain: str) -> str:
     """The tag YAML 1.1 gives a plain scalar."""
     for tag, regexp in _IMPLICIT.get(plain[:1], ()):
@@ -260,8 +273,11 @@ class _Builder:
 
     def build(self, node: Node) -> Any:
         if type(node) is ScalarNode:
-            return _scalar(node)
+            return self._scalar(node)
         return self._collection(node)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        return _scalar(node)
 
     def _error(self, message: str, node: Node) -> SourceError:
         return SourceError(
@@ -317,7 +333,9 @@ class _Builder:
         lines = []
         offset = self._offset
         for child in node.value:
-            items.append(_scalar(child) if type(child) is ScalarNode else self._collection(child))
+            items.append(
+                self._scalar(child) if type(child) is ScalarNode else self._collection(child)
+            )
             lines.append(offset + child.start_mark.line)
         items.item_lines = lines
         return items
@@ -336,7 +354,7 @@ class _Builder:
             else:
                 key = self._key_text(key_node)
             if type(value_node) is ScalarNode:
-                mapping[key] = _scalar(value_node)
+                mapping[key] = self._scalar(value_node)
             else:
                 mapping[key] = self._collection(value_node)
             lines[key] = offset + key_node.start_mark.line
@@ -364,6 +382,13 @@ class _Builder:
             self._count(self._size_of(value), candidate)
             sources.append(value)
         return sources
+
+
+class _LineBuilder(_Builder):
+    """Line maps without the scalars: what :class:`DeferredLines` looks lines up in."""
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        return None
 
 
 def _scalar_key(node: ScalarNode) -> str:
