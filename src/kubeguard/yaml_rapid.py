@@ -24,6 +24,7 @@ differential property test over generated scalars.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -37,9 +38,7 @@ EMPTY: Final = object()
 
 # Characters libyaml refuses or normalises: C0 controls other than tab and newline, DEL, C1
 # controls other than NEL, surrogates, U+FFFE/FFFF, the byte-order mark, carriage returns.
-_UNREADABLE = re.compile(
-    "[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+_UNREADABLE = "[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 _ASCII_UNREADABLE = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
 # What may be a tag ('!!str', '!custom', '!<…>') where a node may start; the tree decides.
@@ -69,7 +68,14 @@ def rapid_readable(text: str) -> bool:
         # A C-speed check for nearly every manifest; the regular expression walks every character.
         raw = text.encode("ascii")
         return len(raw.translate(None, _ASCII_UNREADABLE)) == len(raw)
-    return _UNREADABLE.search(text) is None
+    return _unreadable().search(text) is None
+
+
+@functools.cache
+def _unreadable() -> re.Pattern[str]:
+    # Compiled on first use: its Unicode ranges take milliseconds to compile, and nearly every
+    # manifest is ASCII.
+    return re.compile(_UNREADABLE)
 
 
 def rapid_value(text: str, plain_tag: Callable[[str], str], key_text: Callable[[str], str]) -> Any:
