@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kubeguard.model.records import frozen_record
+
 #: A path into a manifest: mapping keys and list indices, outermost first.
 FieldPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class SourceLocation:
     """Where something was read: a file (or ``-`` for stdin), a document, a line."""
 
