@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -106,21 +107,27 @@ def _run_in_child(
         sender.close()
 
 
-def split_contiguous(items: Sequence[Part], weights: Sequence[int], parts: int) -> list[list[Part]]:
+def split_contiguous(
+    items: Sequence[Part], weights: Sequence[int], parts: int, *, first_share: float = 1.0
+) -> list[list[Part]]:
     """Cut ``items`` into at most ``parts`` consecutive runs of similar total weight.
 
     Consecutive runs keep the combined results in the original order, so a parallel run reports
-    exactly what a sequential one does.
+    exactly what a sequential one does. ``first_share`` sizes the first run (the one
+    :func:`map_parts` keeps in the parent) against each of the others, for a parent that has
+    other work to do beside its part.
     """
     parts = max(1, min(parts, len(items)))
     total = sum(weights)
+    shares = [first_share] + [1.0] * (parts - 1)
+    bounds = list(accumulate(share * total / sum(shares) for share in shares))
     groups: list[list[Part]] = []
     current: list[Part] = []
     done = 0
     for item, weight in zip(items, weights, strict=True):
         current.append(item)
         done += weight
-        if len(groups) < parts - 1 and done >= total * (len(groups) + 1) / parts:
+        if len(groups) < parts - 1 and done >= bounds[len(groups)]:
             groups.append(current)
             current = []
     if current or not groups:

@@ -87,15 +87,19 @@ def read_inputs(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     stdin: BinaryIO | None = None,
     workers: int = 1,
+    meanwhile: Callable[[], object] | None = None,
 ) -> LoadedInputs:
     """Read manifest files, folders or ``-`` (stdin); every problem is kept, none raised.
 
     Commands that query the objects rather than scan them (``rbac``, ``netpol``) start here.
+    ``meanwhile`` runs in this process while workers read.
     """
     objects: list[K8sObject] = []
     errors: list[Finding] = []
     skipped: list[SkippedDocument] = []
-    items = read_manifests(inputs, max_file_bytes=max_file_bytes, stdin=stdin, workers=workers)
+    items = read_manifests(
+        inputs, max_file_bytes=max_file_bytes, stdin=stdin, workers=workers, meanwhile=meanwhile
+    )
     for item in items:
         if isinstance(item, K8sObject):
             objects.append(item)
@@ -141,7 +145,13 @@ def scan_manifests(
     options = options or ScanOptions()
     with cyclic_gc_paused():
         loaded = read_inputs(
-            inputs, max_file_bytes=options.max_file_bytes, stdin=stdin, workers=options.worker_count
+            inputs,
+            max_file_bytes=options.max_file_bytes,
+            stdin=stdin,
+            workers=options.worker_count,
+            # Importing the control modules while workers read; scan_objects then finds them
+            # imported.
+            meanwhile=load_controls,
         )
         return scan_objects(
             loaded.objects, options, input_errors=loaded.errors, skipped=loaded.skipped

@@ -68,3 +68,11 @@ def _unpicklable(value: int) -> object:
 def test_a_result_that_cannot_be_sent_is_reported_as_such() -> None:
     with pytest.raises(WorkerError, match="pickle"):
         map_parts(_unpicklable, [1, 2])
+
+
+def test_split_contiguous_gives_the_first_part_its_share() -> None:
+    items = list(range(30))
+    first, second = split_contiguous(items, [1] * 30, 2, first_share=0.5)
+    assert first + second == items
+    assert len(first) == 10  # a half of the second's 20
+    assert [len(part) for part in split_contiguous(items, [1] * 30, 2)] == [15, 15]

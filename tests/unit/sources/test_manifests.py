@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from kubeguard.model import K8sObject, SourceError
-from kubeguard.sources import read_manifests
+from kubeguard.sources import manifests, read_manifests
 from tests.conftest import corpus_dir
 
 MULTI = """\
@@ -108,3 +111,22 @@ def test_whole_manifest_corpus_reads_without_error() -> None:
     # kube-prometheus CRDs use the YAML 1.1 '=' scalar, which strict loaders reject.
     crd = next(o for o in objects if o.name == "alertmanagerconfigs.monitoring.coreos.com")
     assert "=" in str(crd.manifest)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_meanwhile_runs_once_in_this_process_while_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    monkeypatch.setattr(manifests, "PARALLEL_MIN_BYTES", 0)
+    for index in range(6):
+        (tmp_path / f"cm{index}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm{index}\n"
+        )
+    calls: list[int] = []
+    items = list(
+        read_manifests(
+            [str(tmp_path)], workers=workers, meanwhile=lambda: calls.append(os.getpid())
+        )
+    )
+    assert calls == [os.getpid()]
+    assert [o.name for o in _objects(items)] == [f"cm{index}" for index in range(6)]
