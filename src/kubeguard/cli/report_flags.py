@@ -128,6 +128,6 @@ def exit_code_for(result: ScanResult, threshold: Severity) -> int:
     """0 clean, 1 failures at or above ``threshold``, 3 when some input or check failed."""
     if result.incomplete:
         return ExitCode.INCOMPLETE
-    if result.failures(threshold):
+    if result.fails_at(threshold):
         return ExitCode.FINDINGS
     return ExitCode.CLEAN

@@ -59,6 +59,15 @@ class ScanResult:
             key=lambda f: -f.severity.rank,
         )
 
+    def fails_at(self, threshold: Severity) -> bool:
+        """Whether any unsuppressed FAIL finding is at or above ``threshold``."""
+        return any(
+            f.status == Status.FAIL
+            and f.suppressed_by is None
+            and f.severity.rank >= threshold.rank
+            for f in self.findings
+        )
+
     def suppressed(self) -> list[Finding]:
         """FAIL findings covered by an exception."""
         return [f for f in self.findings if f.suppressed_by is not None]

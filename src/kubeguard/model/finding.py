@@ -27,10 +27,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """Position in the order info < low < medium < high < critical."""
-        return _SEVERITY_ORDER.index(self)
+        return _SEVERITY_RANKS[self]
 
 
-_SEVERITY_ORDER = list(Severity)
+_SEVERITY_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Layer(StrEnum):

@@ -74,9 +74,10 @@ def _exception(rule: ExceptionRule) -> dict[str, Any]:
 
 def _by_severity(result: ScanResult) -> dict[str, int]:
     counts: dict[Severity, int] = {}
-    for finding in result.failures():
-        counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    return {severity.value: count for severity, count in counts.items()}
+    for finding in result.findings:
+        if finding.status == Status.FAIL and finding.suppressed_by is None:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    return {s.value: counts[s] for s in reversed(Severity) if s in counts}  # most severe first
 
 
 class _RuleParts(NamedTuple):
