@@ -20,7 +20,7 @@ import click
 from kubeguard.cli.exit_codes import ExitCode
 from kubeguard.findings import ScanResult
 from kubeguard.model import Severity
-from kubeguard.report import OutputFormat, ReportOptions, render
+from kubeguard.report import OutputFormat, ReportOptions, render, render_bytes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,11 +97,13 @@ def emit_report(
         color=use_color(no_color=flags.no_color, to_file=flags.output is not None),
         fail_on=threshold,
     )
-    text = render(result, OutputFormat(flags.output_format), options)
+    output_format = OutputFormat(flags.output_format)
     if flags.output:
-        Path(flags.output).write_text(text, encoding="utf-8")
+        Path(flags.output).write_bytes(render_bytes(result, output_format, options))
+    elif output_format is OutputFormat.TABLE:
+        click.echo(render(result, output_format, options), nl=False, color=options.color)
     else:
-        click.echo(text, nl=False, color=options.color)
+        click.echo(render_bytes(result, output_format, options), nl=False)
     report_errors(
         result,
         to_stderr=flags.output is not None or flags.output_format != OutputFormat.TABLE.value,

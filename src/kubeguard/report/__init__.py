@@ -45,4 +45,19 @@ def render(result: ScanResult, output_format: OutputFormat, options: ReportOptio
             assert_never(output_format)
 
 
-__all__ = ["OutputFormat", "ReportOptions", "render"]
+def render_bytes(result: ScanResult, output_format: OutputFormat, options: ReportOptions) -> bytes:
+    """:func:`render` as UTF-8, for writing: JSON and SARIF are built as bytes, not decoded."""
+    match output_format:
+        case OutputFormat.JSON:
+            from kubeguard.report import json
+
+            return json.render_bytes(result, options)
+        case OutputFormat.SARIF:
+            from kubeguard.report import sarif
+
+            return sarif.render_bytes(result, options)
+        case _:
+            return render(result, output_format, options).encode()
+
+
+__all__ = ["OutputFormat", "ReportOptions", "render", "render_bytes"]

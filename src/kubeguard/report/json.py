@@ -30,6 +30,11 @@ SCHEMA = "kubeguard.scan/v1"
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
+    """:func:`render_bytes` as text."""
+    return render_bytes(result, options).decode()
+
+
+def render_bytes(result: ScanResult, options: ReportOptions) -> bytes:
     """The whole scan as one JSON document."""
     listed = [
         finding
@@ -58,7 +63,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         ),
     }
     # orjson adds the final newline: appending it to the decoded text would copy all of it again.
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def _exception(rule: ExceptionRule) -> dict[str, Any]:

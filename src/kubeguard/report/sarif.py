@@ -58,6 +58,11 @@ LEVEL: dict[Severity, str] = {
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
+    """:func:`render_bytes` as text."""
+    return render_bytes(result, options).decode()
+
+
+def render_bytes(result: ScanResult, options: ReportOptions) -> bytes:
     """The scan as one SARIF 2.1.0 log; file URIs are made relative to the current folder."""
     root = Path.cwd()
     # Thousands of findings sit in far fewer files, and the path arithmetic behind a location
@@ -80,7 +85,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     # orjson adds the final newline: appending it to the decoded text would copy all of it again.
-    return orjson.dumps(log, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    return orjson.dumps(log, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def _run_properties(result: ScanResult) -> dict[str, Any]:
