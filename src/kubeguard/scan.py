@@ -171,13 +171,13 @@ def scan_objects(
     controls = select_controls(
         load_controls(), options.settings, framework=options.framework, layers=options.layers
     )
-    findings = list(input_errors)
+    findings = redact_findings(input_errors)
     findings.extend(_evaluate(inventory, controls, options))
     today = datetime.date.today()
     rules = options.config.exceptions
     return ScanResult(
         findings=apply_exceptions(
-            redact_findings(findings),
+            findings,
             inventory,
             rules,
             today,
@@ -200,14 +200,15 @@ _WORKLOAD_WEIGHT = 10
 def _evaluate(
     inventory: Inventory, controls: list[Control[Any]], options: ScanOptions
 ) -> list[Finding]:
+    """The findings of ``controls`` on every object, redacted (each worker redacts its own)."""
     objects = list(inventory)
     workers = options.worker_count
     if workers <= 1 or len(objects) < PARALLEL_MIN_OBJECTS:
-        return list(evaluate(inventory, controls, options.settings, debug=options.debug))
+        return redact_findings(evaluate(inventory, controls, options.settings, debug=options.debug))
     weights = [_WORKLOAD_WEIGHT if obj.kind in WORKLOAD_KINDS else 1 for obj in objects]
 
     def judge(part: list[K8sObject]) -> list[Finding]:
-        return list(
+        return redact_findings(
             evaluate(inventory, controls, options.settings, debug=options.debug, subjects=part)
         )
 
