@@ -419,6 +419,28 @@ def warm_page_cache(corpus: Path) -> int:
     return sum(len(path.read_bytes()) for path in corpus_files(corpus))
 
 
+def warm_tools(tools: list[Tool], corpus: Path, workdir: Path) -> None:
+    """Run each tool once, untimed, on one file of the corpus.
+
+    The first run of a tool otherwise also pays for reading its own program files (Checkov's and
+    kubeguard's modules, Trivy's binary) from disk, which only the first timed run would.
+    """
+    sample = workdir / "warm-up"
+    sample.mkdir()
+    first = next(path for path in corpus_files(corpus) if path.suffix in (".yaml", ".yml"))
+    shutil.copy(first, sample / first.name)
+    for tool in tools:
+        attempt = workdir / f"warm-up-{tool.name}"
+        attempt.mkdir()
+        measure(
+            tool.command(sample, attempt / "report.json"),
+            tool.env,
+            attempt / "stdout.txt",
+            attempt / "stderr.txt",
+        )
+        shutil.rmtree(attempt)
+
+
 def build_scaled_corpus(corpus: Path, copies: int, into: Path) -> Path:
     """``corpus`` copied ``copies`` times side by side under ``into``."""
     scaled = into / f"corpus-x{copies}"
@@ -760,6 +782,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "checkov" in args.tools:
             controls["checkov"] = str(checkov_kubernetes_checks())
         warmed = warm_page_cache(corpus)
+        warm_tools(tools, corpus, workdir)
         print(
             f"corpus: {warmed / 2**20:.1f} MiB read; versions: {versions}; "
             f"kubeguard revision {revision}",
