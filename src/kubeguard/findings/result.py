@@ -18,6 +18,16 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """What a scan's findings add up to."""
+
+    counts: dict[str, int]
+    """Findings by status, with ``suppressed`` counted apart."""
+    failed_by_severity: dict[Severity, int]
+    """Unsuppressed FAIL findings by severity."""
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """Everything one scan found."""
 
@@ -74,12 +84,19 @@ class ScanResult:
 
     def counts(self) -> dict[str, int]:
         """Findings by status, suppressed ones counted apart from failures."""
+        return self.tally().counts
+
+    def tally(self) -> Tally:
+        """:meth:`counts` and unsuppressed failures by severity, in one pass over the findings."""
         counts = {status.value: 0 for status in Status}
         counts["suppressed"] = 0
+        by_severity: dict[Severity, int] = {}
         for finding in self.findings:
             if finding.suppressed_by is not None:
                 counts["suppressed"] += 1
-            else:
-                # A Status is its value's string: no need for the slower ``.value`` lookup.
-                counts[finding.status] += 1
-        return counts
+                continue
+            # A Status is its value's string: no need for the slower ``.value`` lookup.
+            counts[finding.status] += 1
+            if finding.status == Status.FAIL:
+                by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
+        return Tally(counts, by_severity)

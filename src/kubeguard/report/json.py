@@ -42,6 +42,8 @@ def render_bytes(result: ScanResult, options: ReportOptions) -> bytes:
         if finding.status in (Status.FAIL, Status.ERROR) or options.show_passed
         if finding.suppressed_by is None or options.show_suppressed
     ]
+    tally = result.tally()
+    failed = tally.failed_by_severity
     document = {
         "schema": SCHEMA,
         "tool": {"name": "kubeguard", "version": __version__},
@@ -50,8 +52,9 @@ def render_bytes(result: ScanResult, options: ReportOptions) -> bytes:
             "objects": result.objects,
             "controls": len(result.rules),
             "incomplete": result.incomplete,
-            "counts": result.counts(),
-            "failed_by_severity": _by_severity(result),
+            "counts": tally.counts,
+            # Most severe first.
+            "failed_by_severity": {s.value: failed[s] for s in reversed(Severity) if s in failed},
         },
         "ingestion": ingestion_document(result.ingestion),
         "findings": finding_documents(listed, result.rules),
@@ -75,14 +78,6 @@ def _exception(rule: ExceptionRule) -> dict[str, Any]:
         "names": list(rule.names),
         "kinds": list(rule.kinds),
     }
-
-
-def _by_severity(result: ScanResult) -> dict[str, int]:
-    counts: dict[Severity, int] = {}
-    for finding in result.findings:
-        if finding.status == Status.FAIL and finding.suppressed_by is None:
-            counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    return {s.value: counts[s] for s in reversed(Severity) if s in counts}  # most severe first
 
 
 class _RuleParts(NamedTuple):
