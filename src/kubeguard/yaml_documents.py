@@ -8,7 +8,8 @@ itself rather than through PyYAML's constructor, for three reasons:
 - input is untrusted: tags never construct anything but strings, lists and dicts, and alias
   expansion is bounded (a billion-laughs document is refused, as kubectl's YAML library does);
 - YAML 1.1 as kubectl accepts it: ``yes``/``on`` booleans, merge keys ``<<``, duplicate keys (the
-  last wins), the ``=`` scalar that PyYAML cannot construct, timestamps kept as text.
+  last wins), the ``=`` scalar that PyYAML cannot construct, timestamps and base-60 numbers
+  (``1:30``) kept as text, exponents without a dot (``1e3``) read as floats.
 
 Files are split into documents on ``---`` lines exactly as kubectl's reader does, so one broken
 document does not hide the ones after it.
@@ -243,9 +244,13 @@ class _LineLoader(_Loader):
 
 
 def _implicit_tag(plain: str) -> str:
-    """The tag YAML 1.1 gives a plain scalar."""
+    """The tag YAML 1.1 gives a plain scalar, as kubectl's YAML library reads it."""
     for tag, regexp in _IMPLICIT.get(plain[:1], ()):
         if regexp.match(plain):
+            # go-yaml never read YAML 1.1's base-60 numbers (``1:30`` is text to kubectl, 90 to
+            # PyYAML); a clock time in an env value must not become a wrong-typed number.
+            if tag in (_INT, _FLOAT) and ":" in plain:
+                return _STR
             return tag
     return _STR
 

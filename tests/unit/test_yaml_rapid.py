@@ -149,6 +149,13 @@ def test_comment_only_document_is_empty_both_ways() -> None:
     assert_same_reading("# nothing\n---\na: 1\n")
 
 
+def test_base_60_numbers_are_text_as_kubectl_reads_them() -> None:
+    for defer in (False, True):
+        (document,) = read_documents("a: 1:30\nb: 190:20:30.15\n", "in.yaml", defer_lines=defer)
+        assert isinstance(document, Document)
+        assert document.value == {"a": "1:30", "b": "190:20:30.15"}
+
+
 def test_exponent_without_dot_is_a_float_as_kubectl_reads_it() -> None:
     for defer in (False, True):
         (document,) = read_documents("a: 1e3\nb: '1e3'\n", "in.yaml", defer_lines=defer)
