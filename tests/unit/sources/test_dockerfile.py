@@ -148,7 +148,7 @@ def test_flags_are_parsed_and_expanded() -> None:
         "FROM alpine:3.20 AS build\n"
         "ARG UID=1000\n"
         "COPY --from=build --chown=${UID}:${UID} --link src/ /dst/\n"
-        "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=npm npm ci\n"
+        "RUN --mount=type=cache,target=/var/cache/npm --mount=type=secret,id=npm npm ci\n"
     )
     copy = _only(doc, "COPY")
     assert copy.flag("from") == "build"
@@ -157,7 +157,7 @@ def test_flags_are_parsed_and_expanded() -> None:
     assert copy.flag("chmod") is None
     assert copy.words == ("src/", "/dst/")
     run = _only(doc, "RUN")
-    assert run.flag_values("mount") == ("type=cache,target=/root/.cache", "type=secret,id=npm")
+    assert run.flag_values("mount") == ("type=cache,target=/var/cache/npm", "type=secret,id=npm")
     assert run.arguments == "npm ci"
 
 

@@ -43,10 +43,17 @@ class PackageManager:
     """Programs of this manager that never ask (``microdnf``)."""
     cache: tuple[str, ...] = ()
     """Folders it caches into (a ``rm`` or a cache mount of one of them cleans it)."""
+    cache_option: str | None = None
+    """The option that names another cache folder instead (pip's ``--cache-dir``)."""
     cleaned_by: Callable[[RunView], bool] = field(default=lambda _run: False)
     """Other ways a ``RUN`` cleans the cache (``yum clean all``)."""
     cacheless: tuple[str, ...] = ()
     """Switches that keep it from caching at all (``apk add --no-cache``)."""
+
+    def cache_folders(self, command: Command) -> tuple[str, ...]:
+        """Where ``command`` caches: the folder its cache option names, or the usual ones."""
+        chosen = command.option_value(self.cache_option) if self.cache_option else None
+        return (chosen,) if chosen else self.cache
 
     def subcommand(self, command: Command) -> tuple[str, list[str]]:
         """The subcommand and the arguments after it that are not options or their values."""
@@ -283,6 +290,7 @@ PIP = PackageManager(
         }
     ),
     cache=(f"{IMAGE_ROOT_HOME}/.cache/pip", f"{IMAGE_ROOT_HOME}/.cache"),
+    cache_option="--cache-dir",
     cacheless=("--no-cache-dir",),
 )
 NPM = PackageManager(
@@ -413,16 +421,18 @@ def uncleaned_caches(
             if manager.subcommand(command)[0] in wanted
             and not (manager.cacheless and command.has_option(*manager.cacheless))
         ]
-        if not filling or run.cache_mount(*manager.cache) or removes(run, manager.cache):
+        if not filling:
             continue
-        if not manager.cleaned_by(run):
-            command = filling[0]
-            yield Violation(
-                run.instruction,
-                f"{command.name} {manager.subcommand(command)[0]} leaves its cache "
-                f"({manager.cache[0]}) in the layer".replace("  ", " "),
-                value=manager.cache[0],
-            )
+        folders = tuple(folder for command in filling for folder in manager.cache_folders(command))
+        if run.cache_mount(*folders) or removes(run, folders) or manager.cleaned_by(run):
+            continue
+        command = filling[0]
+        yield Violation(
+            run.instruction,
+            f"{command.name} {manager.subcommand(command)[0]} leaves its cache "
+            f"({folders[0]}) in the layer".replace("  ", " "),
+            value=folders[0],
+        )
 
 
 def removes(run: RunView, folders: tuple[str, ...]) -> bool:

@@ -79,6 +79,20 @@ class Command:
                 return True
         return False
 
+    def option_value(self, name: str) -> str | None:
+        """The value of the long option ``name`` (``--name=value`` or ``--name value``), the
+        last one given; ``None`` when absent."""
+        value = None
+        arguments = self.arguments
+        for index, word in enumerate(arguments):
+            if word == "--":
+                break
+            if word.startswith(f"{name}="):
+                value = word[len(name) + 1 :]
+            elif word == name and index + 1 < len(arguments):
+                value = arguments[index + 1]
+        return value
+
 
 @dataclass(slots=True)
 class _Token:

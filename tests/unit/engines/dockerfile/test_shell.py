@@ -103,3 +103,10 @@ def test_wrappers_are_taken_off() -> None:
     assert program("python3.12 -m pip install -U pip") == ("pip", "install", "-U", "pip")
     assert program("timeout 10 sudo apk add x") == ("apk", "add", "x")
     assert program("ls -l") == ("ls", "-l")
+
+
+def test_option_value_reads_both_spellings_and_keeps_the_last() -> None:
+    (command,) = parse_commands("pip install --cache-dir /a --cache-dir=/b -- --cache-dir /c x")
+    assert command.option_value("--cache-dir") == "/b"
+    (bare,) = parse_commands("pip install x")
+    assert bare.option_value("--cache-dir") is None
