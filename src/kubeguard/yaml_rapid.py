@@ -33,6 +33,8 @@ from typing import Any, Final
 import orjson
 import ryml
 
+_STR = "tag:yaml.org,2002:str"
+
 #: What :func:`rapid_value` returns for a document without content (only comments or blanks).
 EMPTY: Final = object()
 
@@ -138,9 +140,6 @@ def _string_agrees(
         return plain_tag(text) == _STR or key_text(text) == text
     # Quoted numbers ("8080") are the common case, and a bare-looking string was quoted.
     return _EMITTED_BARE.fullmatch(text) is not None or plain_tag(text) == _STR
-
-
-_STR = "tag:yaml.org,2002:str"
 
 
 class _QuietStderr:

@@ -181,7 +181,8 @@ class K8sObject:
         version = self.manifest.get("apiVersion")
         api_version = version if isinstance(version, str) else ""
         name = metadata.get("name") or metadata.get("generateName")
-        if name is None and _is_component_config(api_version):
+        component_config = _is_component_config(api_version)
+        if name is None and component_config:
             # Named after its file, as a node reads it, so two configs of one scan stay apart.
             name = self.source.path
             if self.source.document:
@@ -194,9 +195,7 @@ class K8sObject:
             "name": str(name) if name is not None else "",
             "namespace": str(namespace) if namespace is not None else None,
         }
-        cluster_scoped = identity["kind"] in CLUSTER_SCOPED_KINDS or _is_component_config(
-            api_version
-        )
+        cluster_scoped = identity["kind"] in CLUSTER_SCOPED_KINDS or component_config
         identity["effective_namespace"] = (
             None if cluster_scoped else (identity["namespace"] or "default")
         )

@@ -119,9 +119,9 @@ def _read_group(files: list[Path], max_file_bytes: int) -> list[ManifestItem]:
 def _pack(items: list[ManifestItem]) -> list[Any]:
     """A worker's items, cheap to send to the parent.
 
-    Pickle rebuilds every mapping of a manifest through Python code, which cost the parent about
-    as much as parsing the file itself; objects read the fast way carry no line maps, so their
-    manifests travel as JSON, which orjson writes and reads at C speed.
+    Unpickling a worker's manifests cost the parent about as much as parsing them itself.
+    Objects read the fast way carry no line maps, so their manifests can travel as JSON, which
+    orjson writes and reads faster (corpus, two workers: 0.93 s -> 0.86 s).
     """
     return [
         (orjson.dumps(item.manifest), item.source, item.lines)
